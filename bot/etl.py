@@ -1,0 +1,215 @@
+"""Data pipeline: Kaggle's "The Movies Dataset" CSV files -> the compact catalog under ``data/``.
+
+Usage: ``python -m bot.etl SRC_DIR [--out data]``
+
+The list columns of the Kaggle files hold Python-literal lists of dicts. Parsing them with
+``ast.literal_eval`` takes minutes on the full original (its cast and crew lists are long), so the
+names are pulled out with regular expressions inside Polars instead, which handles both the
+rebuilt copy in ``../shared/movies`` and the full original in a few seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+MOVIES_FILE = "movies.parquet"
+SOURCE_FILES = ("movies_metadata.csv", "credits.csv", "keywords.csv")
+
+# A Python-literal string: '...' or "..." (repr picks double quotes when the text holds a ').
+_PY_STR = r"""(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
+_DICT = r"\{[^{}]*\}"
+
+
+@dataclass
+class Report:
+    """What the pipeline kept and dropped, and why."""
+
+    rows_read: int = 0
+    kept: int = 0
+    dropped: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def drop(self, reason: str, count: int) -> None:
+        if count:
+            self.dropped[reason] = self.dropped.get(reason, 0) + count
+
+    def __str__(self) -> str:
+        lines = [f"read {self.rows_read:,} rows of movies_metadata.csv"]
+        lines += [f"dropped {n:,}: {reason}" for reason, n in self.dropped.items()]
+        lines += self.notes
+        lines.append(f"kept {self.kept:,} movies")
+        return "\n".join(lines)
+
+
+def _unquote(expr: pl.Expr) -> pl.Expr:
+    """Turn a Python-literal string token into its text."""
+    return (
+        expr.str.slice(1, expr.str.len_chars() - 2)
+        .str.replace_all(r"\\(['\"\\])", "$1")
+    )
+
+
+def _values(column: str, key: str) -> pl.Expr:
+    """All values of ``key`` in a column of Python-literal dicts, as a list of strings.
+
+    Missing, empty and ``NaN`` cells give an empty list.
+    """
+    pattern = rf"'{key}': {_PY_STR}"
+    prefix = len(key) + 4
+    return (
+        pl.col(column)
+        .fill_null("")
+        .str.extract_all(pattern)
+        .list.eval(_unquote(pl.element().str.slice(prefix)).str.strip_chars())
+        .list.eval(pl.element().filter(pl.element() != ""))
+        .alias(column)
+    )
+
+
+def _value(column: str, key: str) -> pl.Expr:
+    """The first value of ``key`` in a column holding one Python-literal dict, or null."""
+    return _values(column, key).list.first()
+
+
+def _names_in_dicts(column: str, where: str) -> pl.Expr:
+    """Names of the dicts in ``column`` that match the regular expression ``where``."""
+    name = rf"'name': {_PY_STR}"
+    return (
+        pl.col(column)
+        .fill_null("")
+        .str.extract_all(_DICT)
+        .list.eval(pl.element().filter(pl.element().str.contains(where)))
+        .list.eval(_unquote(pl.element().str.extract(f"({name})").str.slice(8)).str.strip_chars())
+        .list.eval(pl.element().filter(pl.element().is_not_null() & (pl.element() != "")))
+    )
+
+
+def _read_csv(path: Path) -> pl.DataFrame:
+    return pl.read_csv(path, infer_schema=False, truncate_ragged_lines=True)
+
+
+def _first_per_id(df: pl.DataFrame, report: Report, name: str) -> pl.DataFrame:
+    before = df.height
+    df = df.unique(subset="id", keep="first", maintain_order=True)
+    if df.height < before:
+        report.notes.append(f"{name}: {before - df.height:,} rows with an id seen before ignored")
+    return df
+
+
+def _as_int(column: str) -> pl.Expr:
+    """Parse an integer column; positive values only, 0 or junk means unknown."""
+    value = pl.col(column).str.strip_chars().cast(pl.Float64, strict=False)
+    return pl.when(value > 0).then(value).otherwise(None).cast(pl.Int64).alias(column)
+
+
+def load_movies(src: Path, report: Report) -> pl.DataFrame:
+    """Read movies_metadata.csv, drop malformed rows and duplicate ids, parse every column."""
+    raw = _read_csv(src / "movies_metadata.csv")
+    report.rows_read = raw.height
+
+    ids = raw["id"].str.strip_chars()
+    malformed = ~ids.str.contains(r"^\d+$").fill_null(False)
+    report.drop("malformed row (id is not a number: shifted columns)", int(malformed.sum()))
+    raw = raw.filter(~malformed)
+
+    no_title = raw["title"].fill_null("").str.strip_chars() == ""
+    report.drop("no title", int(no_title.sum()))
+    raw = raw.filter(~no_title)
+
+    before = raw.height
+    raw = raw.unique(subset="id", keep="first", maintain_order=True)
+    report.drop("duplicate TMDB id (first occurrence kept)", before - raw.height)
+
+    release = pl.col("release_date").str.strip_chars().str.to_date("%Y-%m-%d", strict=False)
+    runtime = pl.col("runtime").cast(pl.Float64, strict=False)
+    return raw.select(
+        pl.col("id").cast(pl.Int64),
+        pl.col("imdb_id").str.strip_chars().replace("", None).alias("imdb_id"),
+        pl.col("title").str.strip_chars(),
+        release.alias("release_date"),
+        release.dt.year().cast(pl.Int16).alias("year"),
+        pl.when(runtime > 0).then(runtime.round()).otherwise(None).cast(pl.Int32).alias("runtime"),
+        _as_int("budget"),
+        _as_int("revenue"),
+        pl.col("original_language").str.strip_chars().str.to_lowercase(),
+        _values("genres", "name"),
+        _value("belongs_to_collection", "name").alias("collection"),
+        _values("production_companies", "name").alias("companies"),
+        _values("production_countries", "name").alias("countries"),
+        _values("production_countries", "iso_3166_1").alias("country_codes"),
+        _values("spoken_languages", "iso_639_1").alias("spoken_languages"),
+        pl.col("overview").str.strip_chars().replace("", None),
+        pl.col("tagline").str.strip_chars().replace("", None),
+        pl.col("poster_path").str.strip_chars().replace("", None),
+        pl.col("vote_average").cast(pl.Float32, strict=False).fill_null(0.0),
+        pl.col("vote_count").cast(pl.Float64, strict=False).fill_null(0).cast(pl.Int32),
+        pl.col("popularity").cast(pl.Float32, strict=False).fill_null(0.0),
+    )
+
+
+def load_credits(src: Path, report: Report) -> pl.DataFrame:
+    """Directors (crew with job Director, maybe several) and the lead actor (cast order 0)."""
+    raw = _first_per_id(_read_csv(src / "credits.csv"), report, "credits.csv")
+    return raw.select(
+        pl.col("id").cast(pl.Int64, strict=False),
+        _names_in_dicts("crew", r"'job': 'Director'[,}]")
+        .list.unique(maintain_order=True)
+        .alias("directors"),
+        _names_in_dicts("cast", r"'order': 0[,}]").list.first().alias("lead_actor"),
+    ).drop_nulls("id")
+
+
+def load_keywords(src: Path, report: Report) -> pl.DataFrame:
+    raw = _first_per_id(_read_csv(src / "keywords.csv"), report, "keywords.csv")
+    return raw.select(
+        pl.col("id").cast(pl.Int64, strict=False), _values("keywords", "name")
+    ).drop_nulls("id")
+
+
+def build(src: Path) -> tuple[pl.DataFrame, Report]:
+    """The whole pipeline, in memory: one row per TMDB id with real list columns."""
+    report = Report()
+    movies = load_movies(src, report)
+    movies = movies.join(load_credits(src, report), on="id", how="left")
+    movies = movies.join(load_keywords(src, report), on="id", how="left")
+    movies = movies.with_columns(
+        pl.col("directors").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+        pl.col("keywords").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+    )
+    report.kept = movies.height
+    return movies, report
+
+
+def write(movies: pl.DataFrame, out: Path) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / MOVIES_FILE
+    movies.write_parquet(path, compression="zstd", compression_level=19, statistics=False)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.etl", description=__doc__.splitlines()[0])
+    parser.add_argument("src", type=Path, help="folder with the Kaggle CSV files")
+    parser.add_argument("--out", type=Path, default=Path("data"), help="where the catalog goes")
+    args = parser.parse_args(argv)
+    missing = [f for f in SOURCE_FILES if not (args.src / f).is_file()]
+    if missing:
+        print(f"error: {args.src} lacks {', '.join(missing)}", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    movies, report = build(args.src)
+    path = write(movies, args.out)
+    print(report)
+    elapsed = time.perf_counter() - started
+    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB) in {elapsed:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
