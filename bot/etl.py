@@ -18,6 +18,8 @@ from pathlib import Path
 
 import polars as pl
 
+from bot.recommender import Recommender
+
 MOVIES_FILE = "movies.parquet"
 SOURCE_FILES = ("movies_metadata.csv", "credits.csv", "keywords.csv")
 
@@ -186,11 +188,12 @@ def build(src: Path) -> tuple[pl.DataFrame, Report]:
     return movies, report
 
 
-def write(movies: pl.DataFrame, out: Path) -> Path:
+def write(movies: pl.DataFrame, out: Path) -> list[Path]:
+    """Write the catalog and the recommender fitted on it: the files the bot loads at start."""
     out.mkdir(parents=True, exist_ok=True)
     path = out / MOVIES_FILE
     movies.write_parquet(path, compression="zstd", compression_level=19, statistics=False)
-    return path
+    return [path, *Recommender.build(movies).save(out)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -204,10 +207,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     started = time.perf_counter()
     movies, report = build(args.src)
-    path = write(movies, args.out)
+    paths = write(movies, args.out)
     print(report)
-    elapsed = time.perf_counter() - started
-    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB) in {elapsed:.1f} s")
+    sizes = ", ".join(f"{p} ({p.stat().st_size / 1e6:.1f} MB)" for p in paths)
+    print(f"wrote {sizes} in {time.perf_counter() - started:.1f} s")
     return 0
 
 

@@ -6,6 +6,7 @@ import polars as pl
 import pytest
 
 from bot import etl
+from bot.recommender import MODEL_FILES
 
 FIXTURE = Path(__file__).parent / "fixtures" / "kaggle"
 DATA = Path(__file__).parent.parent / "data"
@@ -78,6 +79,7 @@ def test_command_line_writes_parquet_and_prints_report(tmp_path, capsys) -> None
     out = capsys.readouterr().out
     assert "kept 6 movies" in out and "dropped 3: malformed row" in out
     assert pl.read_parquet(tmp_path / etl.MOVIES_FILE).height == 6
+    assert all((tmp_path / name).is_file() for name in MODEL_FILES)
 
 
 def test_command_line_refuses_a_folder_without_the_files(tmp_path, capsys) -> None:
