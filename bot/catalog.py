@@ -1,0 +1,580 @@
+"""The movie catalog: loaded once at start from ``data/``, answers every question the bot asks.
+
+Pure Python over Polars; it knows nothing of Telegram. Each query takes what the user typed (or
+a :class:`Ref` from a button) and returns :class:`Found` with a result, or :class:`Choice` when
+the name was ambiguous or not found, so the chat layer can offer the candidates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Generic, TypeVar
+
+import polars as pl
+import pycountry
+
+from bot.etl import MOVIES_FILE
+from bot.matching import Ambiguous, NameIndex, NotFound, Resolved
+from bot.recommender import NotEnoughData, Recommender
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+T = TypeVar("T")
+
+# TMDB's own language codes, not in ISO 639-1 (or retired from it).
+TMDB_LANGUAGES = {
+    "xx": "No Language",
+    "cn": "Cantonese",
+    "mo": "Moldavian",
+    "sh": "Serbo-Croatian",
+}
+# Historic countries TMDB still uses, and the short names people type.
+HISTORIC_COUNTRIES = {
+    "SU": "Soviet Union",
+    "YU": "Yugoslavia",
+    "CS": "Serbia and Montenegro",
+    "XC": "Czechoslovakia",
+    "XG": "East Germany",
+    "AN": "Netherlands Antilles",
+}
+COUNTRY_ALIASES = {
+    "usa": "US",
+    "america": "US",
+    "united states": "US",
+    "uk": "GB",
+    "britain": "GB",
+    "great britain": "GB",
+    "ussr": "SU",
+    "holland": "NL",
+    "russia": "RU",
+    "south korea": "KR",
+    "north korea": "KP",
+}
+
+
+class Kind(StrEnum):
+    """The kinds of thing a user can name."""
+
+    MOVIE = "movie"
+    COLLECTION = "collection"
+    COMPANY = "company"
+    DIRECTOR = "director"
+    COUNTRY = "country"
+    LANGUAGE = "language"
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A stable pointer to one entity: a TMDB id for movies, an entity number for the rest.
+
+    Entity numbers are positions in name-sorted tables, so they stay valid across restarts of
+    the bot on the same catalog (see :attr:`Catalog.version`).
+    """
+
+    kind: Kind
+    key: int
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One candidate offered to the user."""
+
+    ref: Ref
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Found(Generic[T]):
+    """A query's answer; ``also`` lists same-named entities the user may have meant instead."""
+
+    value: T
+    also: tuple[Option, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """The name was ambiguous (``options`` are the candidates) or not found (suggestions)."""
+
+    kind: Kind
+    query: str
+    ambiguous: bool
+    options: tuple[Option, ...]
+    empty: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MovieRef:
+    id: int
+    title: str
+    year: int | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.title} ({self.year})" if self.year else self.title
+
+
+@dataclass(frozen=True, slots=True)
+class Movie:
+    """Everything the bot shows about one movie."""
+
+    id: int
+    imdb_id: str | None
+    title: str
+    year: int | None
+    runtime: int | None
+    genres: tuple[str, ...]
+    directors: tuple[str, ...]
+    lead_actor: str | None
+    collection: str | None
+    countries: tuple[str, ...]
+    companies: tuple[str, ...]
+    original_language: str | None
+    budget: int | None
+    revenue: int | None
+    vote_average: float
+    vote_count: int
+    overview: str | None
+    tagline: str | None
+    poster_path: str | None
+
+    @property
+    def ref(self) -> MovieRef:
+        return MovieRef(self.id, self.title, self.year)
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageCount:
+    code: str
+    name: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class CountryCount:
+    code: str
+    name: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionInfo:
+    """A collection's movies in release order, and revenue over those whose revenue is known."""
+
+    name: str
+    movies: tuple[MovieRef, ...]
+    total_revenue: int
+    known_revenue: int
+
+    @property
+    def average_revenue(self) -> float | None:
+        return self.total_revenue / self.known_revenue if self.known_revenue else None
+
+
+@dataclass(frozen=True, slots=True)
+class NoCollection:
+    """The answer for a title that belongs to no collection."""
+
+    movie: MovieRef
+
+
+@dataclass(frozen=True, slots=True)
+class CompanyStats:
+    name: str
+    count: int
+    total_revenue: int
+    known_revenue: int
+    top: tuple[MovieRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DirectedMovie:
+    movie: MovieRef
+    budget: int | None
+    revenue: int | None
+
+    @property
+    def ret(self) -> float | None:
+        """Revenue / budget, when both are known."""
+        return self.revenue / self.budget if self.budget and self.revenue else None
+
+
+@dataclass(frozen=True, slots=True)
+class DirectorStats:
+    """A director's movies (oldest first) and totals; return is over movies with both figures."""
+
+    name: str
+    movies: tuple[DirectedMovie, ...]
+    total_revenue: int
+    known_revenue: int
+    both_known: int
+    overall_return: float | None
+
+    @property
+    def count(self) -> int:
+        return len(self.movies)
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendations:
+    """Movies like ``movie``, each with a short reason; empty when the data says too little."""
+
+    movie: Movie
+    picks: tuple[tuple[MovieRef, str], ...]
+
+
+Answer = Found[T] | Choice
+
+
+@dataclass(frozen=True, slots=True)
+class _Entities:
+    """A name-sorted table of entities (companies, directors...) with their movies' rows.
+
+    ``rows[i]`` lists entity i's movie rows in release order (undated last).
+    """
+
+    names: list[str]
+    rows: pl.Series
+    index: NameIndex
+
+    def movie_rows(self, key: int) -> list[int]:
+        return self.rows[key].to_list()
+
+
+def _entities(
+    movies: pl.DataFrame,
+    column: str,
+    by_votes: bool = False,
+    aliases: Callable[[list[str]], dict[str, int]] | None = None,
+) -> _Entities:
+    """Group movie rows by each value of a list (or plain) column.
+
+    Popularity, which orders ambiguous candidates, is the movie count, or with ``by_votes`` the
+    movies' summed vote count (a franchise people know beats a long obscure one).
+    """
+    exploded = movies.select(
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"), column, "release_date", "vote_count"
+    )
+    if isinstance(movies.schema[column], pl.List):
+        exploded = exploded.explode(column, empty_as_null=False)
+    groups = (
+        exploded.drop_nulls(column)
+        .unique(["row", column])
+        .sort(["release_date", "row"], nulls_last=True)
+        .group_by(column)
+        .agg("row", pl.col("vote_count").sum().alias("votes"), pl.len().alias("count"))
+        .sort(column)
+    )
+    names = groups[column].to_list()
+    popularity = groups["votes" if by_votes else "count"].to_list()
+    index = NameIndex(names, popularity=popularity, aliases=aliases(names) if aliases else None)
+    return _Entities(names, groups["row"], index)
+
+
+def _language_names(codes: Sequence[str]) -> dict[str, str]:
+    names = {}
+    for code in codes:
+        lang = pycountry.languages.get(alpha_2=code)
+        names[code] = TMDB_LANGUAGES.get(code) or (lang.name if lang else code)
+    return names
+
+
+def _country_names(data_names: dict[str, str]) -> dict[str, str]:
+    """Every ISO 3166-1 country and every historic one in the data, by alpha-2 code."""
+    names = {c.alpha_2: getattr(c, "common_name", c.name) for c in pycountry.countries}
+    names.update(HISTORIC_COUNTRIES)
+    names.update(data_names)
+    return names
+
+
+def _country_aliases(codes: list[str], data_names: dict[str, str]) -> dict[str, int]:
+    key = {code: i for i, code in enumerate(codes)}
+    aliases: dict[str, int] = {code.lower(): i for code, i in key.items()}
+    for country in pycountry.countries:
+        i = key[country.alpha_2]
+        for attr in ("name", "official_name", "common_name", "alpha_3"):
+            if value := getattr(country, attr, None):
+                aliases.setdefault(value, i)
+    for alias, code in COUNTRY_ALIASES.items():
+        aliases[alias] = key[code]
+    return aliases
+
+
+def _collection_aliases(names: list[str]) -> dict[str, int]:
+    """``Harry Potter`` for ``Harry Potter Collection``: people rarely type the suffix."""
+    aliases = {}
+    for i, name in enumerate(names):
+        for suffix in (" Collection", " collection", " - Collection", " Series", " Trilogy"):
+            if name.endswith(suffix) and len(name) > len(suffix):
+                aliases.setdefault(name[: -len(suffix)], i)
+    return aliases
+
+
+
+class Catalog:
+    """All movies, their indexes, and the queries the commands ask."""
+
+    def __init__(
+        self, movies: pl.DataFrame, version: str = "", recommender: Recommender | None = None
+    ) -> None:
+        self.movies = movies
+        self.version = version
+        self.recommender = recommender
+        self._facts = movies.select("id", "title", "year", "budget", "revenue")
+        self._row_of_id = {tmdb_id: row for row, tmdb_id in enumerate(movies["id"].to_list())}
+        self._titles = movies["title"].to_list()
+        self._years = movies["year"].to_list()
+        self.titles = NameIndex(self._titles, movies["vote_count"].to_list(), self._years)
+
+        self.companies = _entities(movies, "companies")
+        self.directors = _entities(movies, "directors")
+        self._collections = _entities(
+            movies, "collection", by_votes=True, aliases=_collection_aliases
+        )
+
+        lang_counts = movies["original_language"].drop_nulls().value_counts()
+        data_codes = dict(zip(lang_counts["original_language"], lang_counts["count"], strict=True))
+        codes = sorted({lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2")}
+                       | set(TMDB_LANGUAGES) | set(data_codes))
+        lang_names = _language_names(codes)
+        self._languages = [LanguageCount(c, lang_names[c], data_codes.get(c, 0)) for c in codes]
+        self.languages = NameIndex(
+            [lang.name for lang in self._languages],
+            popularity=[lang.count for lang in self._languages],
+            aliases={c: i for i, c in enumerate(codes)},
+        )
+
+        country_rows = _entities(movies, "country_codes")
+        data_country_names = dict(
+            movies.select(
+                pl.col("country_codes").explode(empty_as_null=False),
+                pl.col("countries").explode(empty_as_null=False),
+            )
+            .drop_nulls()
+            .unique("country_codes", keep="first", maintain_order=True)
+            .iter_rows()
+        )
+        country_names = _country_names(data_country_names)
+        counts = dict(zip(country_rows.names, country_rows.rows.list.len(), strict=True))
+        ccodes = sorted(country_names)
+        self._countries = [CountryCount(c, country_names[c], counts.get(c, 0)) for c in ccodes]
+        self.countries = NameIndex(
+            [c.name for c in self._countries],
+            popularity=[c.count for c in self._countries],
+            aliases=_country_aliases(ccodes, data_country_names),
+        )
+
+    @classmethod
+    def load(cls, data_dir: Path = DATA_DIR) -> Catalog:
+        """Read the bundled catalog; ``version`` fingerprints the file for button data."""
+        path = data_dir / MOVIES_FILE
+        version = hashlib.blake2b(path.read_bytes(), digest_size=3).hexdigest()
+        movies = pl.read_parquet(path)
+        return cls(movies, version, Recommender.load(data_dir, movies))
+
+    def __len__(self) -> int:
+        return self.movies.height
+
+    # -- movies ---------------------------------------------------------------------------------
+
+    def row_of(self, tmdb_id: int) -> int | None:
+        return self._row_of_id.get(tmdb_id)
+
+    def movie_at(self, row: int) -> Movie:
+        r = self.movies.row(row, named=True)
+        return Movie(
+            id=r["id"],
+            imdb_id=r["imdb_id"],
+            title=r["title"],
+            year=r["year"],
+            runtime=r["runtime"],
+            genres=tuple(r["genres"]),
+            directors=tuple(r["directors"]),
+            lead_actor=r["lead_actor"],
+            collection=r["collection"],
+            countries=tuple(r["countries"]),
+            companies=tuple(r["companies"]),
+            original_language=r["original_language"],
+            budget=r["budget"],
+            revenue=r["revenue"],
+            vote_average=round(float(r["vote_average"]), 1),
+            vote_count=r["vote_count"],
+            overview=r["overview"],
+            tagline=r["tagline"],
+            poster_path=r["poster_path"],
+        )
+
+    def movie_by_id(self, tmdb_id: int) -> Movie | None:
+        row = self.row_of(tmdb_id)
+        return None if row is None else self.movie_at(row)
+
+    def movie_ref(self, row: int) -> MovieRef:
+        return MovieRef(self.movies["id"][row], self._titles[row], self._years[row])
+
+    def movie(self, query: str | Ref) -> Answer[Movie]:
+        """A movie by title (typos, ``Hamlet 1996``) or by reference."""
+        return self._answer(Kind.MOVIE, query, self.movie_at)
+
+    # -- the command queries ----------------------------------------------------------------------
+
+    def language(self, query: str | Ref) -> Answer[LanguageCount]:
+        return self._answer(Kind.LANGUAGE, query, self._languages.__getitem__)
+
+    def country(self, query: str | Ref) -> Answer[CountryCount]:
+        return self._answer(Kind.COUNTRY, query, self._countries.__getitem__)
+
+    def company(self, query: str | Ref) -> Answer[CompanyStats]:
+        return self._answer(Kind.COMPANY, query, self._company_stats)
+
+    def director(self, query: str | Ref) -> Answer[DirectorStats]:
+        return self._answer(Kind.DIRECTOR, query, self._director_stats)
+
+    def recommend(self, query: str | Ref, k: int = 5) -> Answer[Recommendations]:
+        """The ``k`` movies most like a title, by the content-based recommender."""
+        return self._answer(Kind.MOVIE, query, lambda row: self._recommendations(row, k))
+
+    def collection(self, query: str | Ref) -> Answer[CollectionInfo | NoCollection]:
+        """A collection by its own name (``harry potter``) or by one of its movies' titles.
+
+        An exact title wins (``The Matrix`` is a movie before it is a collection's name); then a
+        collection's exact name, then the better of the fuzzy title and collection matches.
+        """
+        if isinstance(query, Ref):
+            if query.kind is Kind.MOVIE:
+                return self._answer(Kind.MOVIE, query, self._collection_of_movie)
+            return self._answer(Kind.COLLECTION, query, self._collection_info)
+        by_title = self.titles.resolve(query)
+        if isinstance(by_title, Resolved) and by_title.candidate.score >= 100:
+            return self._found(Kind.MOVIE, by_title, self._collection_of_movie)
+        by_name = self._collections.index.resolve(query)
+        if isinstance(by_name, Resolved) and (
+            by_name.candidate.score >= 100 or not isinstance(by_title, Resolved)
+            or by_name.candidate.score >= by_title.candidate.score
+        ):
+            return self._found(Kind.COLLECTION, by_name, self._collection_info)
+        if isinstance(by_title, Resolved):
+            return self._found(Kind.MOVIE, by_title, self._collection_of_movie)
+        return self._choice(Kind.MOVIE, by_title)
+
+    # -- internals --------------------------------------------------------------------------------
+
+    def _index(self, kind: Kind) -> NameIndex:
+        return {
+            Kind.MOVIE: self.titles,
+            Kind.COLLECTION: self._collections.index,
+            Kind.COMPANY: self.companies.index,
+            Kind.DIRECTOR: self.directors.index,
+            Kind.COUNTRY: self.countries,
+            Kind.LANGUAGE: self.languages,
+        }[kind]
+
+    def _ref(self, kind: Kind, key: int) -> Ref:
+        """Index key -> stable reference (movies are referred to by TMDB id)."""
+        return Ref(kind, int(self.movies["id"][key]) if kind is Kind.MOVIE else key)
+
+    def _key(self, ref: Ref) -> int | None:
+        """Stable reference -> index key, or None when it no longer points anywhere."""
+        if ref.kind is Kind.MOVIE:
+            return self.row_of(ref.key)
+        return ref.key if 0 <= ref.key < len(self._index(ref.kind)) else None
+
+    def _label(self, kind: Kind, key: int) -> str:
+        if kind is Kind.MOVIE:
+            return self.movie_ref(key).label
+        if kind is Kind.COUNTRY:
+            return self._countries[key].name
+        if kind is Kind.LANGUAGE:
+            return self._languages[key].name
+        return {
+            Kind.COLLECTION: self._collections, Kind.COMPANY: self.companies,
+            Kind.DIRECTOR: self.directors,
+        }[kind].names[key]
+
+    def _option(self, kind: Kind, key: int) -> Option:
+        return Option(self._ref(kind, key), self._label(kind, key))
+
+    def _answer(self, kind: Kind, query: str | Ref, build: Callable[[int], T]) -> Answer[T]:
+        if isinstance(query, Ref):
+            key = self._key(query)
+            if key is None:
+                return Choice(kind, "", ambiguous=False, options=())
+            return Found(build(key))
+        match = self._index(kind).resolve(query)
+        if isinstance(match, Resolved):
+            return self._found(kind, match, build)
+        return self._choice(kind, match)
+
+    def _found(self, kind: Kind, match: Resolved, build: Callable[[int], T]) -> Found[T]:
+        also = tuple(self._option(kind, c.key) for c in match.alternatives)
+        return Found(build(match.key), also)
+
+    def _choice(self, kind: Kind, match: Ambiguous | NotFound) -> Choice:
+        if isinstance(match, Ambiguous):
+            options = tuple(self._option(kind, c.key) for c in match.candidates)
+            return Choice(kind, match.query, ambiguous=True, options=options)
+        options = tuple(self._option(kind, c.key) for c in match.suggestions)
+        return Choice(kind, match.query, ambiguous=False, options=options, empty=match.empty)
+
+    def _frame(self, rows: list[int]) -> pl.DataFrame:
+        return self._facts[rows]
+
+    def _refs(self, frame: pl.DataFrame) -> tuple[MovieRef, ...]:
+        return tuple(MovieRef(*r) for r in frame.select("id", "title", "year").iter_rows())
+
+    def _collection_info(self, key: int) -> CollectionInfo:
+        frame = self._frame(self._collections.movie_rows(key))
+        revenue = frame["revenue"].drop_nulls()
+        return CollectionInfo(
+            name=self._collections.names[key],
+            movies=self._refs(frame),
+            total_revenue=int(revenue.sum()),
+            known_revenue=revenue.len(),
+        )
+
+    def _collection_of_movie(self, row: int) -> CollectionInfo | NoCollection:
+        name = self.movies["collection"][row]
+        if name is None:
+            return NoCollection(self.movie_ref(row))
+        return self._collection_info(self._collections.names.index(name))
+
+    def _recommendations(self, row: int, k: int) -> Recommendations:
+        if self.recommender is None:
+            raise RuntimeError("this catalog was loaded without its recommender")
+        try:
+            picks = self.recommender.recommend(row, k)
+        except NotEnoughData:
+            picks = []
+        refs = tuple((self.movie_ref(p.row), p.reason) for p in picks)
+        return Recommendations(self.movie_at(row), refs)
+
+    def _company_stats(self, key: int) -> CompanyStats:
+        frame = self._frame(self.companies.movie_rows(key))
+        revenue = frame["revenue"].drop_nulls()
+        top = frame.drop_nulls("revenue").sort("revenue", descending=True).head(5)
+        return CompanyStats(
+            name=self.companies.names[key],
+            count=frame.height,
+            total_revenue=int(revenue.sum()),
+            known_revenue=revenue.len(),
+            top=self._refs(top),
+        )
+
+    def _director_stats(self, key: int) -> DirectorStats:
+        frame = self._frame(self.directors.movie_rows(key))
+        columns = frame.select("id", "title", "year", "budget", "revenue")
+        movies = tuple(
+            DirectedMovie(MovieRef(i, t, y), b, r) for i, t, y, b, r in columns.iter_rows()
+        )
+        both = frame.drop_nulls(["budget", "revenue"])
+        budget = int(both["budget"].sum())
+        return DirectorStats(
+            name=self.directors.names[key],
+            movies=movies,
+            total_revenue=int(frame["revenue"].drop_nulls().sum()),
+            known_revenue=frame["revenue"].drop_nulls().len(),
+            both_known=both.height,
+            overall_return=int(both["revenue"].sum()) / budget if budget else None,
+        )
