@@ -1,0 +1,278 @@
+"""The daily-pick state in SQLite: who is subscribed, and what each chat was posted on which day.
+
+Every write is its own transaction, committed with ``synchronous=FULL`` in WAL mode before the
+call returns, so a subscription the bot has acknowledged survives the process being killed.
+
+The ``posts`` table is both the pick history (no movie twice a year) and what keeps a chat from
+getting two posts on one day. A post goes ``pending`` (chosen, safe to send) → ``sending`` (a
+request is out) → ``sent``. A failure Telegram reports before doing anything puts it back to
+``pending`` for a retry; a post left ``sending`` (the process died mid-request, or the outcome is
+unknown) is never sent again: a missing post is better than a double one.
+
+The schema version lives in ``PRAGMA user_version``; older databases are migrated in place.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from enum import StrEnum
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+SCHEMA_VERSION = 2
+
+_SCHEMA_V1 = """
+CREATE TABLE subscriptions (
+    chat_id INTEGER PRIMARY KEY,
+    time TEXT NOT NULL,
+    tz TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+"""
+"""The first released schema: a time and zone per chat, no genre, no history. Kept to test the
+migration (and to document what it migrates from)."""
+
+_V2_TABLES = """
+CREATE TABLE IF NOT EXISTS posts (
+    chat_id INTEGER NOT NULL,
+    day TEXT NOT NULL,
+    movie_id INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (chat_id, day)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS posts_by_movie ON posts (chat_id, movie_id, day);
+"""
+
+
+class StoreError(RuntimeError):
+    """The database cannot be used by this version of the code."""
+
+
+class PostState(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """A chat's daily pick: at ``at`` (wall-clock) in ``zone``, from ``genre`` if set."""
+
+    chat_id: int
+    at: time
+    zone: str
+    genre: str | None = None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.zone)
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """One chat's post of one (local) day."""
+
+    chat_id: int
+    day: date
+    movie_id: int
+    state: PostState
+    attempts: int
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    """The subscriptions database. One connection, shared by the bot's event loop and jobs."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(
+            path, isolation_level=None, check_same_thread=False, timeout=10.0
+        )
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = FULL")
+        self._migrate()
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT``: all or nothing, durable once the block exits."""
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    # -- schema ---------------------------------------------------------------------------------
+
+    @property
+    def version(self) -> int:
+        return self._db.execute("PRAGMA user_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        """Bring the schema to :data:`SCHEMA_VERSION`, one step per version, in one transaction.
+
+        Version 0 is either a new file or a v1 database written before versions were recorded.
+        """
+        with self._transaction() as db:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path} has schema version {version}, newer than this code's "
+                    f"{SCHEMA_VERSION}; run a newer version of the bot or use another STATE_DB"
+                )
+            if version == 0:
+                exists = db.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'subscriptions'"
+                ).fetchone()
+                if not exists:
+                    for statement in _SCHEMA_V1.split(";"):
+                        if statement.strip():
+                            db.execute(statement)
+                version = 1
+            if version == 1:
+                db.execute("ALTER TABLE subscriptions ADD COLUMN genre TEXT")
+                db.execute("ALTER TABLE subscriptions ADD COLUMN updated_at TEXT")
+                db.execute("UPDATE subscriptions SET updated_at = created_at")
+                for statement in _V2_TABLES.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                version = 2
+            db.execute(f"PRAGMA user_version = {version}")
+
+    # -- subscriptions --------------------------------------------------------------------------
+
+    def subscribe(self, sub: Subscription) -> None:
+        """Create or replace the chat's subscription (durably, before this returns)."""
+        now = _now()
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO subscriptions (chat_id, time, tz, genre, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET"
+                " time = excluded.time, tz = excluded.tz, genre = excluded.genre,"
+                " updated_at = excluded.updated_at",
+                (sub.chat_id, sub.at.strftime("%H:%M"), sub.zone, sub.genre, now, now),
+            )
+
+    def unsubscribe(self, chat_id: int) -> bool:
+        """End the subscription; its pick history stays. True if there was one."""
+        with self._transaction() as db:
+            deleted = db.execute("DELETE FROM subscriptions WHERE chat_id = ?", (chat_id,))
+            return deleted.rowcount > 0
+
+    def get(self, chat_id: int) -> Subscription | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT * FROM subscriptions WHERE chat_id = ?", (chat_id,)
+            ).fetchone()
+        return _subscription(row) if row else None
+
+    def all(self) -> list[Subscription]:
+        with self._lock:
+            rows = self._db.execute("SELECT * FROM subscriptions ORDER BY chat_id").fetchall()
+        return [_subscription(row) for row in rows]
+
+    def move_chat(self, old: int, new: int) -> bool:
+        """A group became a supergroup with a new id: move its subscription and history there.
+        False (and nothing changed) if ``old`` has no subscription."""
+        with self._transaction() as db:
+            if not db.execute("SELECT 1 FROM subscriptions WHERE chat_id = ?", (old,)).fetchone():
+                return False
+            db.execute("DELETE FROM subscriptions WHERE chat_id = ?", (new,))
+            db.execute("UPDATE subscriptions SET chat_id = ? WHERE chat_id = ?", (new, old))
+            db.execute("UPDATE OR IGNORE posts SET chat_id = ? WHERE chat_id = ?", (new, old))
+            return True
+
+    # -- posts ----------------------------------------------------------------------------------
+
+    def history(self, chat_id: int) -> dict[int, date]:
+        """Every movie the chat was (or may have been) shown, with the last day it was."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT movie_id, MAX(day) FROM posts WHERE chat_id = ? AND state IN (?, ?)"
+                " GROUP BY movie_id",
+                (chat_id, PostState.SENT, PostState.SENDING),
+            ).fetchall()
+        return {movie_id: date.fromisoformat(day) for movie_id, day in rows}
+
+    def post(self, chat_id: int, day: date) -> Post | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT * FROM posts WHERE chat_id = ? AND day = ?", (chat_id, day.isoformat())
+            ).fetchone()
+        return _post(row) if row else None
+
+    def claim(self, chat_id: int, day: date, movie_id: int) -> Post | None:
+        """Take the day's post for sending: returns it (now ``sending``) or None if it must not
+        be sent (already sent, in flight, or given up).
+
+        A new post records ``movie_id``; a ``pending`` one (an earlier attempt failed before
+        Telegram did anything) keeps the movie it was given.
+        """
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT * FROM posts WHERE chat_id = ? AND day = ?", (chat_id, day.isoformat())
+            ).fetchone()
+            if row is None:
+                db.execute(
+                    "INSERT INTO posts (chat_id, day, movie_id, state, attempts, updated_at)"
+                    " VALUES (?, ?, ?, ?, 1, ?)",
+                    (chat_id, day.isoformat(), movie_id, PostState.SENDING, _now()),
+                )
+                return Post(chat_id, day, movie_id, PostState.SENDING, 1)
+            post = _post(row)
+            if post.state is not PostState.PENDING:
+                return None
+            db.execute(
+                "UPDATE posts SET state = ?, attempts = attempts + 1, updated_at = ?"
+                " WHERE chat_id = ? AND day = ?",
+                (PostState.SENDING, _now(), chat_id, day.isoformat()),
+            )
+            return Post(chat_id, day, post.movie_id, PostState.SENDING, post.attempts + 1)
+
+    def finish(self, chat_id: int, day: date, state: PostState) -> None:
+        """Record how the day's attempt ended."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE posts SET state = ?, updated_at = ? WHERE chat_id = ? AND day = ?",
+                (state, _now(), chat_id, day.isoformat()),
+            )
+
+
+def _subscription(row: sqlite3.Row) -> Subscription:
+    return Subscription(
+        chat_id=row["chat_id"],
+        at=time.fromisoformat(row["time"]),
+        zone=row["tz"],
+        genre=row["genre"],
+    )
+
+
+def _post(row: sqlite3.Row) -> Post:
+    return Post(
+        chat_id=row["chat_id"],
+        day=date.fromisoformat(row["day"]),
+        movie_id=row["movie_id"],
+        state=PostState(row["state"]),
+        attempts=row["attempts"],
+    )
