@@ -89,9 +89,11 @@ class Option:
 
 @dataclass(frozen=True, slots=True)
 class Found(Generic[T]):
-    """A query's answer; ``also`` lists same-named entities the user may have meant instead."""
+    """A query's answer about the entity ``ref`` (asking again with it gives the same answer);
+    ``also`` lists same-named entities the user may have meant instead."""
 
     value: T
+    ref: Ref
     also: tuple[Option, ...] = ()
 
 
@@ -501,7 +503,7 @@ class Catalog:
             key = self._key(query)
             if key is None:
                 return Choice(kind, "", ambiguous=False, options=())
-            return Found(build(key))
+            return Found(build(key), query)
         match = self._index(kind).resolve(query)
         if isinstance(match, Resolved):
             return self._found(kind, match, build)
@@ -509,7 +511,7 @@ class Catalog:
 
     def _found(self, kind: Kind, match: Resolved, build: Callable[[int], T]) -> Found[T]:
         also = tuple(self._option(kind, c.key) for c in match.alternatives)
-        return Found(build(match.key), also)
+        return Found(build(match.key), self._ref(kind, match.key), also)
 
     def _choice(self, kind: Kind, match: Ambiguous | NotFound) -> Choice:
         if isinstance(match, Ambiguous):

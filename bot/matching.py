@@ -60,6 +60,10 @@ SUGGEST_SCORE = 60.0
 "closest" names of a random string are noise."""
 
 MAX_SUGGESTIONS = 5
+# Type-ahead (:meth:`NameIndex.search`) ranks by score plus up to this many points for
+# popularity (log-scaled to the most popular entity), so "the dark" lists The Dark Knight among
+# the equally close "The Dark ..." films people have never heard of.
+SEARCH_FAME_POINTS = 8.0
 
 LOOSE_SCORE = 99.0
 """Score of a name that is exact once articles, "collection" and spaces are ignored."""
@@ -311,6 +315,14 @@ _V = TypeVar("_V")
 _UNSEEN: tuple[int, ...] = (-1,)
 """Cache-miss marker for ``NameIndex._hits``, whose cached values may be None."""
 _Ranking = list[tuple[float, list[int]]]
+
+
+def _prepare(query: str) -> str:
+    """The searchable form of what the user typed: tags dropped, normalized, length capped."""
+    text = _HTML_TAG.sub(" ", query[:MAX_RAW_CHARS])
+    return normalize(text)[:MAX_QUERY_CHARS].rstrip()
+
+
 """(score, entity keys) pairs, best first; the keys of one pair share a normalized name. Fuzzy
 rankings stop after the names that tie with the best and the first few suggestions."""
 
@@ -451,8 +463,7 @@ class NameIndex:
     def resolve(self, query: str, *, limit: int = 8) -> Match:
         """Resolve ``query`` to one entity, a short list to choose from, or suggestions."""
         limit = max(1, limit)
-        text = _HTML_TAG.sub(" ", query[:MAX_RAW_CHARS])
-        q = normalize(text)[:MAX_QUERY_CHARS].rstrip()
+        q = _prepare(query)
         if not q:
             return NotFound(query, (), empty=True)
 
@@ -479,6 +490,34 @@ class NameIndex:
             return self._decide(query, whole, limit)
         any_year = self._rank(rest, self._all)
         return self._decide(query, whole if _top(whole) >= _top(any_year) else any_year, limit)
+
+    def search(self, query: str, *, limit: int = 10) -> list[Candidate]:
+        """Up to ``limit`` entities for a partly typed query, best first (type-ahead lists).
+
+        Unlike :meth:`resolve` it does not stop at an exact name: "toy story" lists the sequels
+        after Toy Story. Equal scores go to the more popular entity.
+        """
+        q = _prepare(query)
+        if not q:
+            return []
+        scores = self._fuzzy(q, self._all)
+        exact = self._uid_of.get(q)
+        if exact is not None:
+            scores[exact] = 100.0
+        top = max(self._popularity, default=0.0)
+        scale = math.log1p(top) if top > 0 else 1.0
+
+        def rank(candidate: Candidate) -> float:
+            fame = math.log1p(max(self._popularity[candidate.key], 0.0)) / scale
+            return candidate.score + SEARCH_FAME_POINTS * fame
+
+        found = [
+            self._candidate(key, score)
+            for uid, score in scores.items()
+            if score >= SUGGEST_SCORE
+            for key in self._keys(uid, self._all)
+        ]
+        return sorted(found, key=rank, reverse=True)[:limit]
 
     def _year_hint(self, q: str) -> tuple[str, _Pool] | None:
         """Split "hamlet 1996" into "hamlet" and the pool of 1996's entities."""

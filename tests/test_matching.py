@@ -699,3 +699,15 @@ def test_random_letters_rarely_resolve_at_scale(big: tuple[NameIndex, list[str]]
     junk = ["".join(rng.choices(string.ascii_lowercase, k=rng.randint(5, 12))) for _ in range(100)]
     resolved = sum(isinstance(index.resolve(query), Resolved) for query in junk)
     assert resolved <= 3
+
+
+def test_search_lists_partial_matches_best_first_with_popular_ones_up() -> None:
+    names = ["Toy Story", "Toy Story 2", "Toy Story 3", "Tokyo Story", "Toys", "Heat"]
+    index = NameIndex(names, popularity=[5000, 4000, 4500, 300, 100, 2000])
+    found = [c.name for c in index.search("toy sto", limit=4)]
+    assert found[0] == "Toy Story"
+    assert set(found[1:3]) == {"Toy Story 2", "Toy Story 3"}
+    assert "Heat" not in found
+    assert [c.name for c in index.search("toy story", limit=2)] == ["Toy Story", "Toy Story 3"]
+    assert index.search("", limit=5) == [] and index.search("🎬", limit=5) == []
+    assert index.search("qwzxv", limit=5) == []
