@@ -1,0 +1,96 @@
+"""The Application factory: one place that wires settings, catalog and handlers together.
+
+``application.bot_data`` is a :class:`bot.context.BotData` holding ``"catalog"`` (also
+``bot_data.catalog``), ``"settings"``, ``"flood"`` and ``"daily"``; handlers are typed with
+:data:`bot.context.Context`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, Defaults
+from telegram.request import BaseRequest
+
+from bot.catalog import Catalog
+from bot.config import Settings
+from bot.context import CONTEXT_TYPES
+from handlers import buttons, commands, daily, errors, flood, inline, queries, start
+
+logger = logging.getLogger(__name__)
+
+OFFLINE_TOKEN = "0:offline"
+"""Token of a bot that never connects (console, tests): python-telegram-bot needs one."""
+
+RETRIES = 3
+"""How many times a request refused with 429 ``retry_after`` is retried after waiting."""
+
+CONCURRENT_UPDATES = 32
+
+DEFAULTS = Defaults(
+    parse_mode=ParseMode.HTML,
+    link_preview_options=LinkPreviewOptions(is_disabled=True),
+    allow_sending_without_reply=True,
+)
+
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.EDITED_MESSAGE,
+    Update.CHANNEL_POST,
+    Update.CALLBACK_QUERY,
+    Update.INLINE_QUERY,
+    Update.MY_CHAT_MEMBER,
+]
+"""What the bot asks Telegram for (``getUpdates`` / ``setWebhook``)."""
+
+
+def build_application(
+    settings: Settings,
+    catalog: Catalog,
+    *,
+    request: BaseRequest | None = None,
+    rate_limit: bool = True,
+) -> Application:
+    """The bot, every handler registered; ``request`` replaces the HTTP client (tests, console).
+
+    ``rate_limit`` keeps outgoing messages within Telegram's limits (``AIORateLimiter``, 429s
+    waited out and retried); the benchmark turns it off to measure the handlers alone.
+    """
+    builder = (
+        Application.builder()
+        .token(settings.token or OFFLINE_TOKEN)
+        .base_url(settings.api_url)
+        .defaults(DEFAULTS)
+        .context_types(CONTEXT_TYPES)
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .post_init(_post_init)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=RETRIES))
+    application = builder.build()
+    application.bot_data["catalog"] = catalog
+    application.bot_data["settings"] = settings
+
+    flood.register(application)
+    start.register(application)
+    queries.register(application)
+    buttons.register(application)
+    inline.register(application)
+    daily.register(application)
+    queries.register_fallbacks(application)
+    errors.register(application)
+    return application
+
+
+async def _post_init(application: Application) -> None:
+    """Runs once connected, before the first update: the command menu, a line in the log."""
+    await commands.set_menu(application)
+    catalog: Catalog = application.bot_data["catalog"]
+    logger.info(
+        "Serving @%s: %d movies (catalog %s)", application.bot.username, len(catalog),
+        catalog.version,
+    )

@@ -1,0 +1,107 @@
+"""Callback data for inline buttons: short, ASCII, and valid across restarts of the bot.
+
+A button names an action (the command to answer), a :class:`Ref` (a TMDB id or an entity
+number, stable for one catalog file), the page to show, and whether pressing it edits the
+message it sits under (candidate lists, Prev/Next) or answers with a new message (buttons under
+answers and daily posts). The catalog's ``version`` is part of the data, so a button made for
+another catalog file decodes to ``None``: "this button has expired, ask again".
+
+Format: ``{version}|{action}|{kind}|{key}|{page}`` plus ``|e`` when the button edits in place,
+e.g. ``5d22c2|dir|d|1234|2|e``. Telegram allows 64 bytes; these stay under 40.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.catalog import Kind, Ref
+
+MAX_BYTES = 64
+SEPARATOR = "|"
+DEEP_LINK_SEPARATOR = "_"
+
+ACTIONS = {
+    "movie": "mv",
+    "runtime": "rt",
+    "collection": "col",
+    "company": "co",
+    "director": "dir",
+    "country": "cty",
+    "language": "lang",
+    "recommend": "rec",
+}
+KINDS = {
+    Kind.MOVIE: "m",
+    Kind.COLLECTION: "c",
+    Kind.COMPANY: "p",
+    Kind.DIRECTOR: "d",
+    Kind.COUNTRY: "n",
+    Kind.LANGUAGE: "l",
+}
+_ACTION_OF = {code: action for action, code in ACTIONS.items()}
+_KIND_OF = {code: kind for kind, code in KINDS.items()}
+_VERSION = re.compile(r"[0-9A-Za-z]{1,16}")
+_NUMBER = re.compile(r"\d{1,12}")
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """What a pressed button asks for."""
+
+    action: str
+    ref: Ref
+    page: int = 0
+    edit: bool = False
+
+
+def encode(action: str, ref: Ref, version: str, page: int = 0, *, edit: bool = False) -> str:
+    """Callback data for a button that answers ``action`` about ``ref`` (page ``page``).
+
+    ``edit=True`` answers by editing the message the button is under.
+    """
+    if action not in ACTIONS:
+        raise ValueError(f"unknown button action {action!r}")
+    if not _VERSION.fullmatch(version):
+        raise ValueError("catalog version must be 1-16 letters or digits")
+    if ref.key < 0 or page < 0:
+        raise ValueError("button keys and pages are non-negative")
+    fields = [version, ACTIONS[action], KINDS[ref.kind], str(ref.key), str(page)]
+    if edit:
+        fields.append("e")
+    data = SEPARATOR.join(fields)
+    if len(data.encode()) > MAX_BYTES:
+        raise ValueError("callback data over Telegram's 64 bytes")
+    return data
+
+
+def decode(data: str, version: str) -> Button | None:
+    """The button ``data`` stands for, or None if it is malformed, foreign or expired.
+
+    Accepts the deep-link form of the data too (see :func:`deep_link_payload`).
+    """
+    if not isinstance(data, str) or len(data) > MAX_BYTES:
+        return None
+    fields = data.split(SEPARATOR if SEPARATOR in data else DEEP_LINK_SEPARATOR)
+    edit = fields[-1:] == ["e"]
+    if edit:
+        fields.pop()
+    if len(fields) != 5:
+        return None
+    data_version, action_code, kind_code, key, page = fields
+    if data_version != version or not (_NUMBER.fullmatch(key) and _NUMBER.fullmatch(page)):
+        return None
+    action = _ACTION_OF.get(action_code)
+    kind = _KIND_OF.get(kind_code)
+    if action is None or kind is None:
+        return None
+    return Button(action, Ref(kind, int(key)), int(page), edit)
+
+
+def deep_link_payload(data: str) -> str:
+    """Button data as a ``t.me/bot?start=...`` payload (only ``A-Za-z0-9_-`` are allowed there).
+
+    Used where the bot cannot answer in the chat itself (a channel post, an inline message):
+    the button opens the private chat, whose ``/start <payload>`` gets the answer.
+    """
+    return data.replace(SEPARATOR, DEEP_LINK_SEPARATOR)

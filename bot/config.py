@@ -1,0 +1,94 @@
+"""Settings from the environment (and a ``.env`` file when present).
+
+``TELEGRAM_BOT_TOKEN`` (needed to connect), ``TELEGRAM_API_URL`` (a self-hosted Bot API server,
+python-telegram-bot's ``base_url`` form: ``http://127.0.0.1:8081/bot``), ``WEBHOOK_URL`` and
+``PORT`` (webhook mode instead of long polling), ``LOG_LEVEL``, ``STATE_DB`` (the daily picks'
+SQLite file; default ``state/daily.sqlite3``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from dotenv import load_dotenv
+
+DEFAULT_API_URL = "https://api.telegram.org/bot"
+DEFAULT_PORT = 8443
+DEFAULT_STATE_DB = str(Path(__file__).resolve().parent.parent / "state" / "daily.sqlite3")
+TOKEN_PATTERN = re.compile(r"\d{3,20}:[A-Za-z0-9_-]{30,60}")
+"""BotFather's form: the bot's numeric id, a colon, 35 letters, digits, ``_`` or ``-``."""
+
+
+class ConfigError(Exception):
+    """The environment cannot run the bot; the message is one line for the operator."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """How to run: which bot, through which server, polling or webhook."""
+
+    token: str = ""
+    api_url: str = DEFAULT_API_URL
+    webhook_url: str | None = None
+    port: int = DEFAULT_PORT
+    log_level: str = "INFO"
+    state_db: str = DEFAULT_STATE_DB
+    """The daily picks' SQLite file (``:memory:`` for tests and the console)."""
+
+    @property
+    def webhook_path(self) -> str:
+        """The path Telegram posts updates to, taken from ``WEBHOOK_URL``."""
+        return urlsplit(self.webhook_url or "").path.strip("/")
+
+    @property
+    def webhook_secret(self) -> str:
+        """Telegram echoes this in a header of each webhook call; derived from the token."""
+        return hashlib.sha256(b"webhook:" + self.token.encode()).hexdigest()
+
+    def __repr__(self) -> str:
+        return (f"Settings(token={'***' if self.token else ''!r}, api_url={self.api_url!r}, "
+                f"webhook_url={self.webhook_url!r}, port={self.port}, "
+                f"log_level={self.log_level!r}, state_db={self.state_db!r})")
+
+
+def from_env(env: Mapping[str, str], *, require_token: bool = True) -> Settings:
+    """Read and check the settings; :class:`ConfigError` says what is wrong (never the token)."""
+    token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if require_token:
+        if not token:
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and put it in the "
+                "environment or in .env (or try the bot offline: python main.py --console)"
+            )
+        if not TOKEN_PATTERN.fullmatch(token):
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN is malformed: expected BotFather's form 123456789:AAE..."
+            )
+    api_url = env.get("TELEGRAM_API_URL", "").strip() or DEFAULT_API_URL
+    if urlsplit(api_url).scheme not in ("http", "https"):
+        raise ConfigError("TELEGRAM_API_URL must be an http(s) URL such as http://127.0.0.1:8081/bot")
+    webhook_url = env.get("WEBHOOK_URL", "").strip() or None
+    if webhook_url and urlsplit(webhook_url).scheme != "https":
+        raise ConfigError("WEBHOOK_URL must be an https:// URL (Telegram only calls https)")
+    port_text = env.get("PORT", "").strip() or str(DEFAULT_PORT)
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise ConfigError(f"PORT must be a TCP port number, not {port_text[:20]!r}")
+    level = env.get("LOG_LEVEL", "").strip().upper() or "INFO"
+    if not isinstance(logging.getLevelName(level), int):
+        raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level[:20]!r}")
+    state_db = env.get("STATE_DB", "").strip() or DEFAULT_STATE_DB
+    return Settings(token, api_url, webhook_url, int(port_text), level, state_db)
+
+
+def load(*, require_token: bool = True, dotenv: Path | None = Path(".env")) -> Settings:
+    """Settings from ``os.environ``, after reading ``dotenv`` (variables already set win)."""
+    if dotenv is not None and dotenv.is_file():
+        load_dotenv(dotenv, override=False)
+    return from_env(os.environ, require_token=require_token)

@@ -1,0 +1,39 @@
+"""The typed ``context`` every handler receives, and what the Application shares.
+
+``application.bot_data`` is a :class:`BotData`: a dict (so ``bot_data["catalog"]`` works) with
+typed attributes (``bot_data.catalog``). Keys:
+
+- ``"catalog"``: the :class:`~bot.catalog.Catalog`, loaded once at start;
+- ``"settings"``: the :class:`~bot.config.Settings`;
+- ``"flood"``: the per-user flood gate of groups (``handlers.flood.FloodGate``);
+- ``"daily"``: the daily picks service (``handlers.daily.Daily``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from telegram.ext import CallbackContext, ContextTypes, ExtBot
+
+from bot.catalog import Catalog
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+
+
+class BotData(dict[str, Any]):
+    """``application.bot_data``: the state shared by all handlers."""
+
+    @property
+    def catalog(self) -> Catalog:
+        return self["catalog"]
+
+    @property
+    def settings(self) -> Settings:
+        return self["settings"]
+
+
+Context: TypeAlias = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
+"""Annotate handlers with ``context: Context``."""
+
+CONTEXT_TYPES = ContextTypes(bot_data=BotData)

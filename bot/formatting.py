@@ -1,0 +1,343 @@
+"""Turn catalog answers into the HTML texts the bot sends.
+
+Pure functions, no Telegram imports. Every string that comes from the data or from the user is
+escaped here, once; numbers are written the way people read them (``$1.2B``, ``2,435 movies``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from bot.catalog import (
+    Choice,
+    CollectionInfo,
+    CompanyStats,
+    CountryCount,
+    DirectorStats,
+    Kind,
+    LanguageCount,
+    Movie,
+    MovieRef,
+    NoCollection,
+)
+
+MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024
+POSTER_BASE = "https://image.tmdb.org/t/p/w342"
+THUMBNAIL_BASE = "https://image.tmdb.org/t/p/w92"
+TMDB_MOVIE = "https://www.themoviedb.org/movie/"
+IMDB_TITLE = "https://www.imdb.com/title/"
+
+_KIND_NOUN = {
+    Kind.MOVIE: "movie",
+    Kind.COLLECTION: "collection",
+    Kind.COMPANY: "company",
+    Kind.DIRECTOR: "director",
+    Kind.COUNTRY: "country",
+    Kind.LANGUAGE: "language",
+}
+
+
+def h(text: object) -> str:
+    """HTML-escape anything for Telegram's HTML parse mode."""
+    return escape(str(text), quote=False)
+
+
+def plural(noun: str) -> str:
+    """``movie`` -> ``movies``, ``company`` -> ``companies``."""
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "o", "u"):
+        return noun[:-1] + "ies"
+    return noun + "s"
+
+
+def count(n: int, noun: str) -> str:
+    """``1 movie``, ``2,435 movies``."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {plural(noun)}"
+
+
+def money(amount: float | None) -> str:
+    """``$1.2B``, ``$373.6M``, ``$850K``, ``$900``; unknown amounts say so."""
+    if amount is None:
+        return "unknown"
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(amount) >= size:
+            value = f"{amount / size:.1f}".removesuffix(".0")
+            return f"${value}{suffix}"
+    return f"${amount:,.0f}"
+
+
+def times(ratio: float | None) -> str:
+    """A return on budget: ``4.2×``."""  # noqa: RUF002
+    return "n/a" if ratio is None else f"{ratio:.1f}×"  # noqa: RUF001
+
+
+def title_text(movie: MovieRef | Movie) -> str:
+    """``Toy Story (1995)``, plain text (for buttons and inline results)."""
+    return f"{movie.title} ({movie.year})" if movie.year else movie.title
+
+
+def title(movie: MovieRef | Movie) -> str:
+    return h(title_text(movie))
+
+
+def truncate(text: str, limit: int) -> str:
+    """Cut plain text to ``limit`` characters at a word boundary, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+def paginate(header: str, lines: Sequence[str], limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Split a header and lines into pages under ``limit`` characters, never inside a line.
+
+    Room is left on each page for a ``Page i/n`` footer.
+    """
+    room = limit - len(header) - 40
+    pages: list[list[str]] = [[]]
+    size = 0
+    for line in lines:
+        line = line if len(line) < room else line[: room - 1] + "…"
+        if pages[-1] and size + len(line) + 1 > room:
+            pages.append([])
+            size = 0
+        pages[-1].append(line)
+        size += len(line) + 1
+    total = len(pages)
+    out = []
+    for i, page in enumerate(pages, 1):
+        footer = f"\n\n<i>Page {i}/{total}</i>" if total > 1 else ""
+        out.append(header + "\n".join(page) + footer)
+    return out
+
+
+# -- answers ------------------------------------------------------------------------------------
+
+
+def runtime(movie: Movie) -> str:
+    minutes = f"{movie.runtime} min" if movie.runtime else "unknown runtime"
+    year = str(movie.year) if movie.year else "release year unknown"
+    return f"🎬 <b>{h(movie.title)}</b>: {minutes}, {year}."
+
+
+def language(result: LanguageCount) -> str:
+    return (
+        f"🗣 {count(result.count, 'movie')} in <b>{h(result.name)}</b> "
+        f"(<code>{h(result.code)}</code>)."
+    )
+
+
+def country(result: CountryCount) -> str:
+    return (
+        f"🌍 {count(result.count, 'movie')} produced in <b>{h(result.name)}</b> "
+        f"(<code>{h(result.code)}</code>)."
+    )
+
+
+def collection(result: CollectionInfo | NoCollection) -> list[str]:
+    if isinstance(result, NoCollection):
+        return [f"🎞 <b>{title(result.movie)}</b> does not belong to a collection."]
+    header = (
+        f"🎞 <b>{h(result.name)}</b>: {count(len(result.movies), 'movie')}\n"
+        f"Total revenue {money(result.total_revenue or None)}, average "
+        f"{money(result.average_revenue)} ({result.known_revenue} of {len(result.movies)} "
+        f"with known revenue)\n\n"
+    )
+    lines = [f"{i}. {title(m)}" for i, m in enumerate(result.movies, 1)]
+    return paginate(header, lines)
+
+
+def company(result: CompanyStats) -> str:
+    text = (
+        f"🏢 <b>{h(result.name)}</b>: {count(result.count, 'movie')}\n"
+        f"Total revenue {money(result.total_revenue or None)} "
+        f"({result.known_revenue:,} of {result.count:,} with known revenue)"
+    )
+    if result.top:
+        text += "\n\nTop earners:\n" + "\n".join(f"• {title(m)}" for m in result.top)
+    return text
+
+
+def director(result: DirectorStats) -> list[str]:
+    header = (
+        f"🎬 <b>{h(result.name)}</b>: {count(result.count, 'movie')}\n"
+        f"Total revenue {money(result.total_revenue or None)} "
+        f"({result.known_revenue} with known revenue); return "
+        f"{times(result.overall_return)} over {count(result.both_known, 'movie')} "
+        f"with budget and revenue known\n\n"
+    )
+    lines = [
+        f"• {title(d.movie)}: budget {money(d.budget)}, revenue {money(d.revenue)}, "
+        f"return {times(d.ret)}"
+        for d in result.movies
+    ]
+    return paginate(header, lines)
+
+
+def choice(result: Choice) -> str:
+    """The text above the candidate buttons (or alone, when there are none)."""
+    noun = _KIND_NOUN[result.kind]
+    query = h(truncate(result.query, 60))
+    if result.empty or not result.query:
+        return f"Please give a {noun} name."
+    if result.ambiguous:
+        return f"Several {plural(noun)} match “{query}”. Which one?"
+    if result.options:
+        return f"No {noun} found for “{query}”. Did you mean one of these?"
+    return f"No {noun} found for “{query}”. Check the spelling and try again."
+
+
+def also(labels: Sequence[str]) -> str:
+    """A line naming same-titled movies the user may have meant instead."""
+    return "\n\n<i>Also: " + ", ".join(h(label) for label in labels) + "</i>" if labels else ""
+
+
+# -- movie cards -----------------------------------------------------------------------------------
+
+
+def poster_url(movie: Movie) -> str | None:
+    return POSTER_BASE + movie.poster_path if movie.poster_path else None
+
+
+def thumbnail_url(movie: Movie) -> str | None:
+    """A small poster, for inline results."""
+    return THUMBNAIL_BASE + movie.poster_path if movie.poster_path else None
+
+
+def inline_description(movie: Movie, limit: int = 120) -> str:
+    """One plain-text line under an inline result: runtime, genres, then the plot or tagline."""
+    facts = [f"{movie.runtime} min" if movie.runtime else "", ", ".join(movie.genres[:3])]
+    line = " · ".join(fact for fact in facts if fact)
+    plot = movie.tagline or movie.overview or ""
+    if plot:
+        line = f"{line} — {plot}" if line else plot
+    return truncate(" ".join(line.split()), limit) or "Movie"
+
+
+def links(movie: Movie) -> str:
+    out = [f'<a href="{TMDB_MOVIE}{movie.id}">TMDB</a>']
+    if movie.imdb_id:
+        out.append(f'<a href="{IMDB_TITLE}{escape(movie.imdb_id)}">IMDb</a>')
+    return " · ".join(out)
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` escaped, first shortened at a word boundary so that the escaped form fits."""
+    size = limit
+    while True:
+        out = h(truncate(text, size))
+        if len(out) <= limit or size <= 1:
+            return out
+        size = max(1, min(size - 1, size * limit // len(out)))
+
+
+def _joined_size(sections: Sequence[str]) -> int:
+    return sum(map(len, sections)) + 2 * (len(sections) - 1)
+
+
+def movie_card(movie: Movie, limit: int = MESSAGE_LIMIT) -> str:
+    """A movie's card, under ``limit`` characters (use ``CAPTION_LIMIT`` under a poster).
+
+    The overview is shortened first; facts are dropped (last first) only if even they do not fit.
+    """
+    stats = " · ".join(
+        part
+        for part in (
+            f"{movie.runtime} min" if movie.runtime else "",
+            ", ".join(movie.genres[:4]),
+            f"⭐ {movie.vote_average:.1f} ({movie.vote_count:,} votes)" if movie.vote_count else "",
+        )
+        if part
+    )
+    facts = [clip(stats, 200)] if stats else []
+    people = [
+        ("Directed by", ", ".join(movie.directors[:3])),
+        ("Starring", movie.lead_actor or ""),
+        ("Collection", movie.collection or ""),
+        ("Countries", ", ".join(movie.countries[:4])),
+        ("Companies", ", ".join(movie.companies[:3])),
+    ]
+    facts += [f"{label}: {clip(value, 120)}" for label, value in people if value]
+    if movie.budget or movie.revenue:
+        facts.append(f"Budget {money(movie.budget)} · Revenue {money(movie.revenue)}")
+    head = f"🎬 <b>{clip(title_text(movie), 200)}</b>"
+    if movie.tagline:
+        head += f"\n<i>{clip(movie.tagline, 150)}</i>"
+    tail = links(movie)
+    while facts and _joined_size([head, "\n".join(facts), tail]) > limit:
+        facts.pop()
+    sections = [head, "\n".join(facts)] if facts else [head]
+    room = limit - _joined_size([*sections, tail]) - 2
+    if movie.overview and movie.overview.strip() and room > 40:
+        sections.append(clip(movie.overview.strip(), room))
+    return "\n\n".join([*sections, tail])
+
+
+def recommendations(movie: Movie, picks: Sequence[tuple[MovieRef, str]]) -> str:
+    """The /recommend answer: five titles, each with its short reason."""
+    if not picks:
+        return (
+            f"🍿 There is not enough data about <b>{title(movie)}</b> to find similar movies "
+            "(no genres, keywords, people or overview to compare)."
+        )
+    lines = [
+        f"{i}. {title(ref)}" + (f" — <i>{h(reason)}</i>" if reason else "")
+        for i, (ref, reason) in enumerate(picks, 1)
+    ]
+    return f"🍿 If you liked <b>{title(movie)}</b>:\n\n" + "\n".join(lines)
+
+
+def not_enough_data(movie: Movie | MovieRef) -> str:
+    return (
+        f"🍿 I know too little about <b>{title(movie)}</b> to recommend movies like it. "
+        "Try a better-known title."
+    )
+
+
+# -- chat texts ----------------------------------------------------------------------------------
+
+APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
+EXPIRED = "This button has expired, ask again."
+EXPIRED_LINK = "This link has expired: please ask again, e.g. /movie Toy Story."
+SLOW_DOWN = "🐢 Slow down a little, please: I will answer your commands again in a minute."
+NO_RECOMMENDATIONS = "🍿 Recommendations are not available right now. Please try again later."
+NOT_TEXT = "I read text only: send me a movie title, or /help to see what I can do."
+
+
+def usage(command: str, argument: str, example: str) -> str:
+    """How to call a command, with a real example."""
+    return (
+        f"Usage: <code>/{h(command)} {h(argument)}</code>\n"
+        f"Example: <code>/{h(command)} {h(example)}</code>"
+    )
+
+
+def ask(noun: str, example: str) -> str:
+    """The question that makes the next message the argument (private chats)."""
+    return f"Which {h(noun)}? For example: <i>{h(example)}</i>"
+
+
+def unknown_command(command: str) -> str:
+    return f"I don't know {h(truncate(command, 40))}. /help lists what I can do."
+
+
+def help_text(commands: Sequence[tuple[str, str, str]], movies: int) -> str:
+    """``commands``: (name, description, example argument or ""); ``movies``: catalog size."""
+    lines = []
+    for name, description, example in commands:
+        lines.append(f"/{h(name)} — {h(description)}")
+        if example:
+            lines.append(f"      <i>/{h(name)} {h(example)}</i>")
+    return (
+        f"🎬 I know {count(movies, 'movie')}. Ask me:\n\n" + "\n".join(lines) + "\n\n"
+        "Names may be misspelt or partial; add a year for remakes (<i>Hamlet 1996</i>). "
+        "In any chat, type my @username and a title to share a movie's card."
+    )
+
+
+def welcome(
+    first_name: str | None, commands: Sequence[tuple[str, str, str]], movies: int
+) -> str:
+    greeting = f"Hello, {h(truncate(first_name, 40))}!" if first_name else "Hello!"
+    return f"{greeting} " + help_text(commands, movies)

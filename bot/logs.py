@@ -1,0 +1,78 @@
+"""Logging, set up once at start: one stream handler, quiet HTTP clients, no secrets.
+
+httpx logs every request URL at INFO, and the Bot API URL holds the bot token; so httpx and
+httpcore are raised to WARNING, and a filter on the handler rewrites the token wherever it
+appears (messages, arguments, tracebacks) as ``[token]``.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterable
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+REDACTED = "[token]"
+
+
+class RedactFilter(logging.Filter):
+    """Replaces each secret in a record's text, including its formatted traceback."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+        self._formatter = logging.Formatter()
+
+    def redact(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, REDACTED)
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.secrets:
+            return True
+        record.msg = self.redact(record.getMessage())
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self._formatter.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
+        return True
+
+
+class DropFilter(logging.Filter):
+    """Drops records of exceptions the program reports itself (a rejected token: one line)."""
+
+    def __init__(self, kinds: tuple[type[BaseException], ...]) -> None:
+        super().__init__()
+        self.kinds = kinds
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not (self.kinds and isinstance(error, self.kinds))
+
+
+def setup(
+    level: str = "INFO",
+    secrets: Iterable[str] = (),
+    stream: object = None,
+    reported: tuple[type[BaseException], ...] = (),
+) -> None:
+    """Configure the root logger (replacing earlier handlers) for the whole process.
+
+    ``secrets`` are redacted everywhere; records of ``reported`` exceptions are not logged.
+    """
+    handler = logging.StreamHandler(stream or sys.stderr)  # type: ignore[arg-type]
+    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.addFilter(DropFilter(reported))
+    handler.addFilter(RedactFilter(secrets))
+    root = logging.getLogger()
+    for old in root.handlers[:]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(max(logging.getLevelName(level), logging.WARNING))

@@ -1,0 +1,73 @@
+"""Inline mode: ``@bot toy sto`` in any chat lists matching movies; picking one posts its card."""
+
+from __future__ import annotations
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.ext import Application, InlineQueryHandler
+
+from bot import buttons, formatting
+from bot.catalog import Catalog, Kind, Movie, Ref
+from bot.context import Context
+from handlers import answers
+from handlers.queries import clean
+from handlers.start import INLINE_PAYLOAD
+
+MAX_RESULTS = 10
+CACHE_SECONDS = 300
+HINT = InlineQueryResultsButton("Type a movie title…", start_parameter=INLINE_PAYLOAD)
+
+
+def matching_movies(catalog: Catalog, query: str) -> list[Movie]:
+    """Up to ten movies for what was typed so far, best first."""
+    return [catalog.movie_at(c.key) for c in catalog.titles.search(query, limit=MAX_RESULTS)]
+
+
+def result(catalog: Catalog, movie: Movie) -> InlineQueryResultArticle:
+    """One result: title, year and a line; picking it posts the card (poster as preview)."""
+    poster = formatting.poster_url(movie)
+    preview = (
+        LinkPreviewOptions(url=poster, prefer_large_media=True, show_above_text=True)
+        if poster else LinkPreviewOptions(is_disabled=True)
+    )
+    keyboard = None
+    if answers.recommendations_available(catalog):
+        data = buttons.encode("recommend", Ref(Kind.MOVIE, movie.id), catalog.version)
+        keyboard = InlineKeyboardMarkup(
+            [[InlineKeyboardButton("🍿 More like this", callback_data=data)]]
+        )
+    return InlineQueryResultArticle(
+        id=str(movie.id),
+        title=formatting.title_text(movie),
+        description=formatting.inline_description(movie),
+        input_message_content=InputTextMessageContent(
+            formatting.movie_card(movie), parse_mode=ParseMode.HTML, link_preview_options=preview
+        ),
+        reply_markup=keyboard,
+        thumbnail_url=formatting.thumbnail_url(movie),
+    )
+
+
+async def on_inline_query(update: Update, context: Context) -> None:
+    inline = update.inline_query
+    if inline is None:
+        return
+    query = clean(inline.query)
+    if not query:
+        await inline.answer([], button=HINT, cache_time=CACHE_SECONDS)
+        return
+    catalog = context.bot_data.catalog
+    results = [result(catalog, movie) for movie in matching_movies(catalog, query)]
+    await inline.answer(results, cache_time=CACHE_SECONDS, button=None if results else HINT)
+
+
+def register(application: Application) -> None:
+    application.add_handler(InlineQueryHandler(on_inline_query))

@@ -1,0 +1,84 @@
+"""How an answer goes out: as a new message, or by editing the message a button sits under."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    InputMediaPhoto,
+    LinkPreviewOptions,
+    Message,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+logger = logging.getLogger(__name__)
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+UNEDITABLE = ("message can't be edited", "message to edit not found")
+"""Telegram's words for a message that cannot take the answer in place."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One answer, ready to send: HTML ``text`` (4,096 characters at most), its buttons, and
+    for movie cards a poster ``photo`` URL with a shorter ``caption`` (1,024 at most)."""
+
+    text: str
+    keyboard: InlineKeyboardMarkup | None = None
+    photo: str | None = None
+    caption: str | None = None
+
+    @property
+    def preview(self) -> LinkPreviewOptions:
+        """Text messages show the poster, if any, as a large preview above the text."""
+        if self.photo:
+            return LinkPreviewOptions(url=self.photo, prefer_large_media=True, show_above_text=True)
+        return NO_PREVIEW
+
+
+async def send(message: Message, reply: Reply) -> Message:
+    """Answer ``message``; in groups the answer quotes it (python-telegram-bot's default)."""
+    if reply.photo and reply.caption is not None:
+        try:
+            return await message.reply_photo(
+                reply.photo, caption=reply.caption, reply_markup=reply.keyboard
+            )
+        except BadRequest as exc:
+            logger.info("Telegram refused the poster (%s); sending the text card", exc.message)
+    return await message.reply_text(
+        reply.text, reply_markup=reply.keyboard, link_preview_options=reply.preview
+    )
+
+
+async def edit(query: CallbackQuery, reply: Reply) -> None:
+    """Put ``reply`` in place of the message under which ``query``'s button was pressed.
+
+    A photo message can only become another photo; a text answer to a photo message, or an
+    answer to a message that can no longer be edited, is sent as a new message instead.
+    Pressing the button of what is already shown changes nothing.
+    """
+    message = query.message
+    try:
+        if isinstance(message, Message) and message.photo:
+            if reply.photo:
+                media = InputMediaPhoto(reply.photo, caption=reply.caption,
+                                        parse_mode=ParseMode.HTML)
+                await query.edit_message_media(media, reply_markup=reply.keyboard)
+            else:
+                await send(message, reply)
+            return
+        await query.edit_message_text(
+            reply.text, reply_markup=reply.keyboard, link_preview_options=reply.preview
+        )
+    except BadRequest as exc:
+        reason = exc.message.lower()
+        if "not modified" in reason:
+            return
+        if isinstance(message, Message) and any(words in reason for words in UNEDITABLE):
+            await send(message, reply)
+            return
+        raise

@@ -1,0 +1,47 @@
+"""/start (with deep-link payloads from buttons the bot cannot answer in place) and /help."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler
+
+from bot import buttons, formatting
+from bot.context import Context
+from handlers import answers, replies
+from handlers.commands import help_entries
+from handlers.queries import NEW_MESSAGES
+
+INLINE_PAYLOAD = "inline"
+"""``/start inline``: sent by the button shown over empty inline results."""
+
+
+async def on_start(update: Update, context: Context) -> None:
+    """Welcome; or, for ``t.me/bot?start=<button>``, the answer that button asks for."""
+    message = update.effective_message
+    if message is None:
+        return
+    catalog = context.bot_data.catalog
+    payload = context.args[0] if context.args else ""
+    if payload and payload != INLINE_PAYLOAD:
+        button = buttons.decode(payload, catalog.version)
+        reply = answers.answer(catalog, button.action, button.ref, button.page) if button else None
+        if reply is None:
+            await message.reply_text(formatting.EXPIRED_LINK)
+        else:
+            await replies.send(message, reply)
+        return
+    name = update.effective_user.first_name if update.effective_user else None
+    await message.reply_text(formatting.welcome(name, help_entries(), len(catalog)))
+
+
+async def on_help(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(
+            formatting.help_text(help_entries(), len(context.bot_data.catalog))
+        )
+
+
+def register(application: Application) -> None:
+    application.add_handler(CommandHandler("start", on_start, filters=NEW_MESSAGES))
+    application.add_handler(CommandHandler("help", on_help, filters=NEW_MESSAGES))

@@ -1,0 +1,602 @@
+"""/daily end to end in-process: the real Application on a recording Bot API, a fake clock.
+
+Nothing sleeps: the clock is the :class:`Daily` service's, and jobs are run with ``job.run``
+at the chosen "now" instead of waiting for the scheduler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from telegram.error import ChatMigrated
+from telegram.ext import Job
+
+from bot import buttons
+from bot.app import build_application
+from bot.catalog import Catalog, Kind
+from bot.config import Settings
+from bot.offline import LocalBotAPI
+from bot.subscriptions import PostState, Store, Subscription
+from handlers import daily
+from tests.botapi import (
+    CHANNEL_ID,
+    CHAT_NOT_FOUND,
+    FORBIDDEN,
+    GROUP_ID,
+    TOKEN,
+    USER_ID,
+    BotHarness,
+    Call,
+    RecordingRequest,
+    anonymous_admin_message,
+    bot_message,
+    callback_query,
+    channel_post,
+    group_message,
+    private_message,
+)
+
+MADRID = ZoneInfo("Europe/Madrid")
+MONDAY_8_CET = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
+"""Monday 2 March 2026, 08:00 in Madrid: an hour before a 09:00 post."""
+NINE_CET = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class DailyBot:
+    """A bot with daily picks on a database in ``tmp_path``; ``restart`` keeps the database."""
+
+    def __init__(self, catalog: Catalog, path: Path, now: datetime) -> None:
+        self.catalog = catalog
+        self.path = path
+        self.clock = Clock(now)
+        self._start()
+
+    def _start(self) -> None:
+        self.request = RecordingRequest()
+        settings = Settings(token=TOKEN, state_db=str(self.path))
+        app = build_application(settings, self.catalog, request=self.request, rate_limit=False)
+        self.harness = BotHarness(app, self.request)
+        self.app = app
+        self.service = daily.service(app)
+        self.service.clock = self.clock
+        assert self.service.path == self.path
+
+    def restart(self) -> None:
+        self.close()
+        self._start()
+
+    def close(self) -> None:
+        self.service.close()
+        self.harness.close()
+
+    def send(self, update: dict[str, Any]) -> list[Call]:
+        return self.harness.send(update)
+
+    @property
+    def store(self) -> Store:
+        return self.service.store
+
+    def jobs(self, prefix: str = daily.JOB_PREFIX) -> list[Job]:
+        return [j for j in self.app.job_queue.jobs() if j.name.startswith(prefix)]
+
+    def job(self, chat_id: int, prefix: str = daily.JOB_PREFIX) -> Job:
+        jobs = self.app.job_queue.get_jobs_by_name(f"{prefix}{chat_id}")
+        assert len(jobs) == 1, jobs
+        return jobs[0]
+
+    def run(self, job: Job) -> list[Call]:
+        before = len(self.request.calls)
+        self.harness.run(job.run(self.app))
+        return self.request.calls[before:]
+
+    def restore(self) -> int:
+        return self.harness.run(daily.restore(self.app))
+
+    def admins(self, *user_ids: int) -> None:
+        def member(call: Call) -> dict[str, Any]:
+            user_id = call.params["user_id"]
+            status = "administrator" if user_id in user_ids else "member"
+            user = {"id": user_id, "is_bot": False, "first_name": "U"}
+            if status == "member":
+                return {"status": status, "user": user}
+            return {"status": status, "user": user, "can_be_edited": False,
+                    "is_anonymous": False, "can_manage_chat": True, "can_delete_messages": True,
+                    "can_manage_video_chats": False, "can_restrict_members": True,
+                    "can_promote_members": False, "can_change_info": True,
+                    "can_invite_users": True, "can_post_stories": False,
+                    "can_edit_stories": False, "can_delete_stories": False}
+
+        self.request.results["getChatMember"] = member
+
+
+@pytest.fixture
+def make_bot(
+    catalog: Catalog, tmp_path: Path
+) -> Iterator[Callable[..., DailyBot]]:
+    """Bots on one database: ``make_bot()`` then, to restart, ``bot.restart()``."""
+    path = tmp_path / "state" / "daily.sqlite3"
+    made: list[DailyBot] = []
+
+    def make(now: datetime = MONDAY_8_CET) -> DailyBot:
+        made.append(DailyBot(catalog, path, now))
+        return made[-1]
+
+    yield make
+    for b in made:
+        b.close()
+
+
+@pytest.fixture
+def dbot(make_bot: Callable[..., DailyBot]) -> DailyBot:
+    return make_bot()
+
+
+def posts(calls: list[Call]) -> list[Call]:
+    return [c for c in calls if c.method in ("sendPhoto", "sendMessage")]
+
+
+def movie_of(call: Call, catalog: Catalog) -> int:
+    """The movie a daily post is about, read from its "More like this" button."""
+    [[(label, data)]] = call.buttons
+    assert label.endswith("More like this")
+    button = buttons.decode(data, catalog.version)
+    assert button is not None and button.action == "recommend"
+    assert button.ref.kind is Kind.MOVIE
+    return button.ref.key
+
+
+# -- subscribing and posting ----------------------------------------------------------------------
+
+
+def test_subscribe_then_exactly_one_card_at_the_post_time(dbot: DailyBot, catalog: Catalog) -> None:
+    calls = dbot.send(private_message("/daily 09:00 Europe/Madrid"))
+    assert [c.method for c in calls] == ["sendMessage"]
+    assert calls[0].text == (
+        "✅ Daily pick on: every day at <b>09:00</b> Europe/Madrid.\n"
+        "First post: Mon 2 Mar at 09:00 (in 1 h).\nStop it with <code>/daily off</code>."
+    )
+    assert dbot.store.get(USER_ID) == Subscription(USER_ID, time(9), "Europe/Madrid")
+    job = dbot.job(USER_ID)
+    assert job.job.trigger.get_next_fire_time(None, MONDAY_8_CET) == NINE_CET
+
+    dbot.clock.now = NINE_CET
+    sent = dbot.run(job)
+    assert [(c.method, c.chat_id) for c in sent] == [("sendPhoto", USER_ID)]
+    photo = sent[0]
+    movie = catalog.movie_by_id(movie_of(photo, catalog))
+    assert movie is not None and movie.poster_path
+    assert photo.params["photo"].endswith(movie.poster_path)
+    assert photo.text.startswith("☀️ <b>Today's pick</b>\n\n🎬 <b>")
+    assert movie.title.split()[0] in photo.text
+    assert len(photo.text) <= 1024
+    assert dbot.store.post(USER_ID, NINE_CET.date()).state is PostState.SENT
+
+    dbot.clock.now += timedelta(minutes=5)
+    assert dbot.run(job) == [], "a second fire the same day posts nothing"
+
+    dbot.clock.now = NINE_CET + timedelta(days=1)
+    tomorrow = posts(dbot.run(job))
+    assert len(tomorrow) == 1 and movie_of(tomorrow[0], catalog) != movie.id
+
+
+def test_more_like_this_answers_with_recommend(dbot: DailyBot, catalog: Catalog) -> None:
+    dbot.send(private_message("/daily 9:00 Madrid"))
+    dbot.clock.now = NINE_CET
+    [photo] = dbot.run(dbot.job(USER_ID))
+    movie = catalog.movie_by_id(movie_of(photo, catalog))
+    assert movie is not None
+    [(_label, data)] = photo.buttons[0]
+    calls = dbot.send(callback_query(data, message=bot_message(photo=True)))
+    answer = [c for c in posts(calls) if c.chat_id == USER_ID]
+    assert len(answer) == 1
+    if catalog.recommender is not None:
+        assert "If you liked" in answer[0].text
+        assert movie.title.split()[0] in answer[0].text
+
+
+def test_genre_restricts_picks(dbot: DailyBot, catalog: Catalog) -> None:
+    calls = dbot.send(private_message("/daily 21:30 Europe/Madrid comedies"))
+    assert "<b>21:30</b> Europe/Madrid, Comedy movies" in calls[0].text
+    job = dbot.job(USER_ID)
+    for day in range(3):
+        dbot.clock.now = datetime(2026, 3, 2 + day, 20, 30, tzinfo=UTC)
+        [post] = posts(dbot.run(job))
+        movie = catalog.movie_by_id(movie_of(post, catalog))
+        assert movie is not None and "Comedy" in movie.genres
+
+
+def test_small_genre_warns_that_picks_will_widen(dbot: DailyBot) -> None:
+    [reply] = dbot.send(private_message("/daily 8 Tokyo foreign"))
+    assert "Only 2 top-rated Foreign movies" in reply.text
+
+
+def test_each_chat_has_its_own_sequence(dbot: DailyBot, catalog: Catalog) -> None:
+    dbot.send(private_message("/daily 9:00 UTC", user_id=1001))
+    dbot.send(private_message("/daily 9:00 UTC", user_id=1002))
+    seen: dict[int, list[int]] = {1001: [], 1002: []}
+    for day in range(5):
+        dbot.clock.now = datetime(2026, 3, 2 + day, 9, tzinfo=UTC)
+        for chat_id in seen:
+            [post] = posts(dbot.run(dbot.job(chat_id)))
+            assert post.chat_id == chat_id
+            seen[chat_id].append(movie_of(post, catalog))
+    assert len(set(seen[1001])) == 5 and len(set(seen[1002])) == 5
+    assert seen[1001] != seen[1002]
+
+
+def test_status_change_and_off(dbot: DailyBot) -> None:
+    [reply] = dbot.send(private_message("/daily"))
+    assert reply.text.startswith("This chat gets no daily pick yet.")
+    dbot.send(private_message("/daily 09:00 Europe/Madrid"))
+    [reply] = dbot.send(private_message("/daily"))
+    assert reply.text == (
+        "📅 Daily pick every day at <b>09:00</b> Europe/Madrid.\n"
+        "Next post: Mon 2 Mar at 09:00 (in 1 h).\n"
+        "Change it with <code>/daily 09:00 Europe/Madrid</code>, stop it with "
+        "<code>/daily off</code>."
+    )
+    dbot.send(private_message("/daily 18:45 new york war"))
+    assert dbot.store.get(USER_ID) == Subscription(USER_ID, time(18, 45), "America/New_York",
+                                                   "War")
+    assert len(dbot.jobs()) == 1
+    [reply] = dbot.send(private_message("/daily off"))
+    assert reply.text.startswith("Daily pick off.")
+    assert dbot.store.get(USER_ID) is None and dbot.jobs() == []
+    [reply] = dbot.send(private_message("/daily off"))
+    assert reply.text.startswith("This chat had no daily pick.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("/daily 25:00 Europe/Madrid", "“25:00” is not a time."),
+        ("/daily tomorrow", "“tomorrow” is not a time."),
+        ("/daily 9:00 Mars/Olympus", "“Mars/Olympus” is neither a time zone nor a genre."),
+        ("/daily 9:00 Madird", "Did you mean Europe/Madrid"),
+        ("/daily 9:00 Europe/Madrid spaghetti", "I don't know the genre “spaghetti”. Genres:"),
+        ("/daily <b>bold</b>", "“&lt;b&gt;bold&lt;/b&gt;” is not a time."),
+        ("/daily 9:00 <script>x</script>", "“&lt;script&gt;x&lt;/script&gt;” is neither"),
+        ("/daily 🎬🎬🎬", "“🎬🎬🎬” is not a time."),
+        ("/daily " + "9" * 5000, "is not a time."),
+        ("/daily 9:00 " + "x " * 3000, "is neither a time zone nor a genre."),
+        ("/daily 9:00 UTC+5:30", "is neither a time zone nor a genre."),
+    ],
+)
+def test_bad_input_gets_a_clear_message(dbot: DailyBot, text: str, expected: str | None) -> None:
+    calls = dbot.send(private_message(text))
+    assert [c.method for c in calls] == ["sendMessage"]
+    reply = calls[0].text
+    assert "Example: <code>" in reply or "e.g. <code>" in reply
+    if expected:
+        assert expected in reply
+    assert len(reply) < 1000
+    assert "<script>" not in reply and "<b>bold" not in reply
+    assert dbot.store.get(USER_ID) is None and dbot.jobs() == []
+
+
+def test_control_characters_alone_are_ignored_as_arguments(dbot: DailyBot) -> None:
+    [reply] = dbot.send(private_message("/daily 9:00 \x00\x07\x1b"))
+    assert reply.text.startswith("✅ Daily pick on: every day at <b>09:00</b> UTC")
+
+
+# -- who may change it -----------------------------------------------------------------------------
+
+
+def test_only_admins_change_a_group_subscription(dbot: DailyBot) -> None:
+    dbot.admins(USER_ID)
+    calls = dbot.send(group_message("/daily 09:00 Europe/Madrid", user_id=222))
+    assert [(c.method, c.params.get("user_id")) for c in calls] == [
+        ("getChatMember", 222), ("sendMessage", None)]
+    assert calls[1].text == "Only this chat's admins can change its daily pick."
+    assert dbot.store.get(GROUP_ID) is None and dbot.jobs() == []
+
+    calls = dbot.send(group_message("/daily@MovieCatalogBot 09:00 Europe/Madrid"))
+    assert calls[0].method == "getChatMember" and calls[0].params["user_id"] == USER_ID
+    assert calls[1].text.startswith("✅ Daily pick on")
+    assert dbot.store.get(GROUP_ID) is not None and len(dbot.jobs()) == 1
+
+    calls = dbot.send(group_message("/daily off", user_id=222))
+    assert calls[-1].text == "Only this chat's admins can change its daily pick."
+    assert dbot.store.get(GROUP_ID) is not None
+
+    calls = dbot.send(group_message("/daily", user_id=222))
+    assert [c.method for c in calls] == ["sendMessage"], "anyone may look"
+    assert calls[0].text.startswith("📅 Daily pick every day at <b>09:00</b>")
+
+
+def test_group_creator_and_anonymous_admin_may_change(dbot: DailyBot) -> None:
+    dbot.request.results["getChatMember"] = lambda call: {
+        "status": "creator", "is_anonymous": False,
+        "user": {"id": call.params["user_id"], "is_bot": False, "first_name": "Owner"}}
+    calls = dbot.send(group_message("/daily 10:00 London", chat_type="group", chat_id=-4242))
+    assert calls[-1].text.startswith("✅ Daily pick on")
+    del dbot.request.results["getChatMember"]
+    calls = dbot.send(anonymous_admin_message("/daily off"))
+    assert [c.method for c in calls] == ["sendMessage"]
+    assert calls[0].text.startswith("This chat had no daily pick")
+
+
+def test_messages_sent_as_another_chat_may_not_change(dbot: DailyBot) -> None:
+    linked = {"id": -100777, "type": "channel", "title": "Some channel"}
+    calls = dbot.send(group_message("/daily 9:00", sender_chat=linked))
+    assert calls[-1].text == "Only this chat's admins can change its daily pick."
+
+
+def test_admin_check_failure_refuses(dbot: DailyBot) -> None:
+    dbot.request.fail("getChatMember", 400, "Bad Request: user not found")
+    calls = dbot.send(group_message("/daily 9:00"))
+    assert calls[-1].text == "Only this chat's admins can change its daily pick."
+    assert dbot.store.get(GROUP_ID) is None
+
+
+def test_channel_posts(dbot: DailyBot, catalog: Catalog) -> None:
+    calls = dbot.send(channel_post("/daily 09:00 Europe/Madrid"))
+    assert [(c.method, c.chat_id) for c in calls] == [("sendMessage", CHANNEL_ID)]
+    assert calls[0].text.startswith("✅ Daily pick on")
+    dbot.clock.now = NINE_CET
+    [post] = dbot.run(dbot.job(CHANNEL_ID))
+    assert (post.method, post.chat_id) == ("sendPhoto", CHANNEL_ID)
+    movie_of(post, catalog)
+    [reply] = dbot.send(channel_post("/daily off"))
+    assert reply.text.startswith("Daily pick off.")
+
+
+# -- failures --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("failure", [FORBIDDEN, CHAT_NOT_FOUND], ids=["blocked", "not-found"])
+def test_a_gone_chat_is_unsubscribed_and_logged(
+    dbot: DailyBot, failure: tuple[int, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    dbot.send(group_message("/daily 09:00 Europe/Madrid", chat_id=-1009))
+    dbot.send(anonymous_admin_message("/daily 09:00 Europe/Madrid", chat_id=-1009))
+    assert dbot.store.get(-1009) is not None
+    dbot.request.fail("sendPhoto", *failure, times=0)
+    dbot.clock.now = NINE_CET
+    with caplog.at_level(logging.WARNING, logger="handlers.daily"):
+        calls = dbot.run(dbot.job(-1009))
+    assert [c.method for c in calls] == ["sendPhoto"]
+    assert dbot.store.get(-1009) is None
+    assert dbot.jobs() == [] and dbot.jobs(daily.RETRY_PREFIX) == []
+    assert dbot.store.post(-1009, NINE_CET.date()).state is PostState.FAILED
+    assert any("-1009 is gone" in r.getMessage() and "unsubscribed" in r.getMessage()
+               for r in caplog.records)
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [{"status": 429, "description": "Too Many Requests: retry after 30", "retry_after": 30},
+     {"status": 502, "description": "Bad Gateway"}],
+    ids=["retry-after", "bad-gateway"],
+)
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+def test_flood_limit_and_network_error_retried_later_that_day_once(
+    dbot: DailyBot, catalog: Catalog, failure: dict[str, Any]
+) -> None:
+    dbot.send(private_message("/daily 09:00 Europe/Madrid"))
+    dbot.request.fail("sendPhoto", **failure)
+    dbot.clock.now = NINE_CET
+    assert [c.method for c in dbot.run(dbot.job(USER_ID))] == ["sendPhoto"]
+    record = dbot.store.post(USER_ID, NINE_CET.date())
+    assert record.state is PostState.PENDING
+    retry = dbot.job(USER_ID, daily.RETRY_PREFIX)
+    assert retry.data == NINE_CET.date()
+
+    dbot.clock.now = NINE_CET + timedelta(seconds=31)
+    [post] = dbot.run(retry)
+    assert post.method == "sendPhoto" and movie_of(post, catalog) == record.movie_id
+    assert dbot.store.post(USER_ID, NINE_CET.date()).state is PostState.SENT
+    assert dbot.run(dbot.job(USER_ID)) == []
+    assert dbot.run(retry) == []
+
+
+def raise_in_transport(error: Exception) -> Callable[[Call], Any]:
+    """A request that fails in the HTTP client, before any answer from Telegram."""
+
+    def answer(call: Call) -> Any:
+        raise error
+
+    return answer
+
+
+def test_a_request_that_may_have_arrived_is_never_sent_again(dbot: DailyBot) -> None:
+    dbot.send(private_message("/daily 09:00 Europe/Madrid"))
+    dbot.request.results["sendPhoto"] = raise_in_transport(httpx.ReadTimeout("read timed out"))
+    dbot.clock.now = NINE_CET
+    dbot.run(dbot.job(USER_ID))
+    assert dbot.store.post(USER_ID, NINE_CET.date()).state is PostState.SENDING
+    assert dbot.jobs(daily.RETRY_PREFIX) == []
+    del dbot.request.results["sendPhoto"]
+    assert dbot.run(dbot.job(USER_ID)) == []
+    dbot.restart()
+    dbot.restore()
+    assert dbot.jobs(daily.RETRY_PREFIX) == []
+
+
+def test_a_connection_that_never_opened_is_retried(dbot: DailyBot) -> None:
+    dbot.send(private_message("/daily 09:00 Europe/Madrid"))
+    dbot.request.results["sendPhoto"] = raise_in_transport(httpx.ConnectError("refused"))
+    dbot.clock.now = NINE_CET
+    dbot.run(dbot.job(USER_ID))
+    assert dbot.store.post(USER_ID, NINE_CET.date()).state is PostState.PENDING
+    del dbot.request.results["sendPhoto"]
+    dbot.clock.now += timedelta(seconds=30)
+    assert [c.method for c in dbot.run(dbot.job(USER_ID, daily.RETRY_PREFIX))] == ["sendPhoto"]
+
+
+def test_retries_stop_at_the_end_of_the_local_day(dbot: DailyBot) -> None:
+    dbot.send(private_message("/daily 23:59 Europe/Madrid"))
+    dbot.request.fail("sendPhoto", 502, "Bad Gateway", times=0)
+    dbot.clock.now = datetime(2026, 3, 2, 22, 59, tzinfo=UTC)
+    dbot.run(dbot.job(USER_ID))
+    dbot.clock.now += timedelta(seconds=30)
+    retry = dbot.job(USER_ID, daily.RETRY_PREFIX)
+    dbot.run(retry)
+    assert dbot.store.post(USER_ID, dbot.clock.now.date()).state is PostState.FAILED
+    assert dbot.jobs(daily.RETRY_PREFIX) == [retry], "no further retry"
+    assert dbot.store.get(USER_ID) is not None, "still subscribed for tomorrow"
+
+
+def test_refused_poster_falls_back_to_a_text_card(dbot: DailyBot, catalog: Catalog) -> None:
+    dbot.send(private_message("/daily 09:00 Europe/Madrid"))
+    dbot.request.fail("sendPhoto", 400, "Bad Request: wrong file identifier/HTTP URL specified")
+    dbot.clock.now = NINE_CET
+    calls = dbot.run(dbot.job(USER_ID))
+    assert [c.method for c in calls] == ["sendPhoto", "sendMessage"]
+    assert calls[1].text.startswith("☀️ <b>Today's pick</b>")
+    assert movie_of(calls[1], catalog) == movie_of(calls[0], catalog)
+    assert dbot.store.post(USER_ID, NINE_CET.date()).state is PostState.SENT
+
+
+def test_group_upgraded_to_supergroup_keeps_its_subscription(dbot: DailyBot) -> None:
+    dbot.admins(USER_ID)
+    dbot.send(group_message("/daily 09:00 Europe/Madrid", chat_id=-42, chat_type="group"))
+    dbot.request.results["sendPhoto"] = migrate_from(-42, -100_4242)
+    dbot.clock.now = NINE_CET
+    calls = dbot.run(dbot.job(-42))
+    assert [(c.method, c.chat_id) for c in calls] == [("sendPhoto", -42), ("sendPhoto", -100_4242)]
+    assert dbot.store.get(-42) is None and dbot.store.get(-100_4242) is not None
+    assert [j.name for j in dbot.jobs()] == ["daily:-1004242"]
+
+
+def migrate_from(old: int, new: int) -> Callable[[Call], Any]:
+    """sendPhoto as Telegram answers it for a group that became a supergroup."""
+    api = LocalBotAPI()
+
+    def answer(call: Call) -> Any:
+        if call.chat_id == old:
+            raise ChatMigrated(new)
+        return api.message(call)
+
+    return answer
+
+
+def test_removed_from_a_group_unsubscribes(dbot: DailyBot) -> None:
+    dbot.send(anonymous_admin_message("/daily 09:00 Europe/Madrid"))
+    me = {"id": 7_000_000_001, "is_bot": True, "first_name": "Movie Catalog"}
+    change = {"update_id": 990001, "my_chat_member": {
+        "chat": {"id": GROUP_ID, "type": "supergroup", "title": "Movie Club"},
+        "from": {"id": USER_ID, "is_bot": False, "first_name": "Ada"},
+        "date": 1_700_000_000,
+        "old_chat_member": {"status": "member", "user": me},
+        "new_chat_member": {"status": "left", "user": me},
+    }}
+    dbot.send(change)
+    assert dbot.store.get(GROUP_ID) is None and dbot.jobs() == []
+
+
+# -- restarts --------------------------------------------------------------------------------------
+
+
+def test_restart_brings_the_job_back(make_bot: Callable[..., DailyBot]) -> None:
+    first = make_bot()
+    first.send(private_message("/daily 09:00 Europe/Madrid comedy"))
+    first.send(channel_post("/daily 21:00 Tokyo"))
+    first.restart()
+    assert first.jobs() == []
+    assert first.restore() == 2
+    assert sorted(j.name for j in first.jobs()) == sorted(
+        [f"daily:{USER_ID}", f"daily:{CHANNEL_ID}"])
+    trigger = first.job(USER_ID).job.trigger
+    assert trigger.get_next_fire_time(None, MONDAY_8_CET) == NINE_CET
+    assert first.jobs(daily.RETRY_PREFIX) == [], "nothing was missed"
+    assert first.restore() == 2 and len(first.jobs()) == 2, "restoring twice changes nothing"
+
+
+def test_restore_runs_when_the_application_starts(make_bot: Callable[..., DailyBot]) -> None:
+    first = make_bot()
+    first.send(private_message("/daily 09:00 Europe/Madrid"))
+    first.restart()
+    first.harness.run(first.app.start())
+    for _ in range(100):
+        if first.jobs():
+            break
+        first.harness.run(asyncio.sleep(0.02))
+    assert [j.name for j in first.jobs()] == [f"daily:{USER_ID}"]
+    first.harness.run(first.app.stop())
+
+
+def test_no_database_no_restore(make_bot: Callable[..., DailyBot], tmp_path: Path) -> None:
+    b = make_bot()
+    assert b.restore() == 0
+    assert not (tmp_path / "state" / "daily.sqlite3").exists()
+
+
+@pytest.mark.parametrize(
+    ("late", "expected"),
+    [(timedelta(minutes=59), 1), (timedelta(minutes=61), 0)],
+    ids=["59-min-late", "61-min-late"],
+)
+def test_a_post_missed_while_down_is_sent_if_less_than_an_hour_late(
+    make_bot: Callable[..., DailyBot], late: timedelta, expected: int
+) -> None:
+    first = make_bot()
+    first.send(private_message("/daily 09:00 Europe/Madrid"))
+    first.clock.now = NINE_CET + late
+    first.restart()
+    first.restore()
+    retries = first.jobs(daily.RETRY_PREFIX)
+    assert len(retries) == expected
+    sent = [c for job in retries for c in first.run(job)]
+    assert len(posts(sent)) == expected
+    assert first.run(first.job(USER_ID)) == []
+
+
+def test_a_post_interrupted_by_a_crash_is_not_sent_again(make_bot: Callable[..., DailyBot]) -> None:
+    first = make_bot()
+    first.send(private_message("/daily 09:00 Europe/Madrid"))
+    first.store.claim(USER_ID, NINE_CET.date(), 862)  # killed between the claim and the answer
+    first.clock.now = NINE_CET + timedelta(minutes=10)
+    first.restart()
+    first.restore()
+    assert first.jobs(daily.RETRY_PREFIX) == []
+    assert first.run(first.job(USER_ID)) == []
+
+
+def test_pending_retry_is_resumed_after_a_restart(make_bot: Callable[..., DailyBot]) -> None:
+    first = make_bot()
+    first.send(private_message("/daily 09:00 Europe/Madrid"))
+    first.request.fail("sendPhoto", 502, "Bad Gateway")
+    first.clock.now = NINE_CET
+    first.run(first.job(USER_ID))
+    first.clock.now = NINE_CET + timedelta(hours=3)
+    first.restart()
+    first.restore()
+    [retry] = first.jobs(daily.RETRY_PREFIX)
+    assert len(posts(first.run(retry))) == 1
+
+
+# -- daylight saving -------------------------------------------------------------------------------
+
+
+def test_dst_change_keeps_0900_local(dbot: DailyBot) -> None:
+    dbot.send(private_message("/daily 09:00 Europe/Madrid"))
+    trigger = dbot.job(USER_ID).job.trigger
+    for start, utc_hours in [(datetime(2026, 3, 27, 12, tzinfo=UTC), [8, 7, 7]),
+                             (datetime(2026, 10, 23, 12, tzinfo=UTC), [7, 8, 8])]:
+        fires, previous, now = [], None, start
+        for _ in range(3):
+            previous = trigger.get_next_fire_time(previous, now)
+            fires.append(previous)
+            now = previous.astimezone(UTC) + timedelta(seconds=1)
+        assert [f.astimezone(MADRID).time() for f in fires] == [time(9)] * 3
+        assert [f.astimezone(UTC).hour for f in fires] == utc_hours
+    dbot.clock.now = datetime(2026, 3, 29, 7, 0, tzinfo=UTC)  # 09:00 CEST, the first summer day
+    assert len(posts(dbot.run(dbot.job(USER_ID)))) == 1
+    assert dbot.store.post(USER_ID, datetime(2026, 3, 29).date()).state is PostState.SENT
