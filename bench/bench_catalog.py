@@ -14,7 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.catalog import Catalog, Found
+from bot.catalog import DATA_DIR, Catalog, Found
+from bot.recommender import Recommender
 
 REPEAT = 200
 
@@ -31,12 +32,19 @@ MIX: dict[str, list[str]] = {
     "director exact": ["Alfonso Cuarón", "Christopher Nolan", "Steven Spielberg"],
     "director fuzzy": ["alfonso cuaron", "cristopher nolan", "spielberg", "nobody at all"],
     "collection": ["The Matrix", "harry potter", "Toy Story", "Jumanji", "star wars"],
+    "recommend": ["Toy Story", "The Dark Knight", "Amelie", "Hamlet 1996", "Pulp Fiction"],
 }
 
 
 def rss_mb() -> float:
     """Peak resident set size of this process so far, in MB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def current_rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith("VmRSS:"))
+    return int(line.split()[1]) / 1024
 
 
 def timed(call: Callable[[str], object], queries: list[str]) -> list[float]:
@@ -52,14 +60,21 @@ def timed(call: Callable[[str], object], queries: list[str]) -> list[float]:
 def main() -> None:
     before = rss_mb()
     started = time.perf_counter()
-    catalog = Catalog.load()
+    catalog = Catalog.load(recommender=False)
     load = time.perf_counter() - started
     print(f"catalog: {len(catalog):,} movies, load + indexes {load:.2f} s, "
           f"peak RSS {rss_mb():.0f} MB (imports alone {before:.0f} MB)")
+    rss = current_rss_mb()
+    started = time.perf_counter()
+    catalog.recommender = Recommender.load(DATA_DIR, catalog.movies)
+    load = time.perf_counter() - started
+    print(f"recommender (loaded with it by the bot): {load:.2f} s, "
+          f"+{current_rss_mb() - rss:.0f} MB, peak RSS now {rss_mb():.0f} MB")
 
     asks: dict[str, Callable[[str], object]] = {
         "movie": catalog.movie, "language": catalog.language, "country": catalog.country,
         "company": catalog.company, "director": catalog.director, "collection": catalog.collection,
+        "recommend": catalog.recommend,
     }
     print(f"\n{'query kind':<18}{'queries':>8}{'resolved':>10}{'median ms':>11}{'p99 ms':>9}")
     for kind, queries in MIX.items():

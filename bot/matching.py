@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -336,8 +337,8 @@ class _Pool:
     """
 
     names: list[str]
-    uids: list[int]
-    lengths: list[int]
+    uids: Sequence[int]
+    lengths: Sequence[int]
     keys: dict[int, list[int]] | None = None
 
     @classmethod
@@ -349,8 +350,8 @@ class _Pool:
         order = sorted(range(len(names)), key=lengths.__getitem__)
         return cls(
             _packed(map(names.__getitem__, order)),
-            list(map(uids.__getitem__, order)),
-            list(map(lengths.__getitem__, order)),
+            array("l", map(uids.__getitem__, order)),
+            array("l", map(lengths.__getitem__, order)),
             keys,
         )
 
@@ -404,7 +405,7 @@ class NameIndex:
         self._names: list[str] = list(names)
         if set(map(type, self._names)) - {str}:
             self._names = ["" if name is None else str(name) for name in self._names]
-        self._popularity = _clean_popularity(popularity, count)
+        self._popularity = array("d", _clean_popularity(popularity, count))
         self._years: list[int | None] | None = list(years) if years is not None else None
 
         normalized = _normalize_all(self._names)
@@ -414,16 +415,20 @@ class NameIndex:
         self._uid_of: dict[str, int] = dict(
             zip(self._uid_names, range(len(self._uid_names)), strict=True)
         )
-        self._uid_of_key: list[int] = list(map(self._uid_of.__getitem__, normalized))
+        self._uid_of_key = array("l", map(self._uid_of.__getitem__, normalized))
         # Ids are handed out in order of first appearance: a key is the first of its name
         # exactly when its id is larger than every id before it.
         firsts = list(map(gt, self._uid_of_key, accumulate(self._uid_of_key, max, initial=-1)))
-        self._first_key: list[int] = list(compress(range(count), firsts))
+        self._first_key = array("l", compress(range(count), firsts))
         self._more_keys: dict[int, list[int]] = {}
         for key in compress(range(count), map(not_, firsts)):
             self._more_keys.setdefault(self._uid_of_key[key], []).append(key)
         self._uid_of.pop("", None)
         self._all = _Pool.of(self._uid_names, range(len(self._uid_names)))
+        # Point every structure at the pool's packed copies so each name is held once.
+        for name, uid in zip(self._all.names, self._all.uids, strict=True):
+            self._uid_names[uid] = name
+        self._uid_of = dict(zip(self._uid_names, range(len(self._uid_names)), strict=True))
 
         self._aliases: dict[str, list[int]] = {}
         for alias, key in (aliases or {}).items():
@@ -444,13 +449,15 @@ class NameIndex:
         for core, uid in zip(cores, noisy, strict=True):
             self._uids_by_core.setdefault(core, []).append(uid)
         self._text = " " + " \n ".join(self._core_names) + " "
-        self._line_starts: list[int] = list(
-            map(add, accumulate(map(len, self._core_names), initial=0), range(0, 3 * count + 3, 3))
+        self._line_starts = array(
+            "l",
+            map(add, accumulate(map(len, self._core_names), initial=0), range(0, 3 * count + 3, 3)),
         )
-        self._word_counts = Counter(self._text.split())
-        self._sorted_vocab: list[str] = sorted(self._word_counts)
-        self._vocab: list[str] = _packed(sorted(self._sorted_vocab, key=len))
-        self._vocab_lengths: list[int] = list(map(len, self._vocab))
+        counts = Counter(self._text.split())
+        self._vocab: list[str] = _packed(sorted(counts, key=len))
+        self._word_counts: dict[str, int] = {word: counts[word] for word in self._vocab}
+        self._sorted_vocab: list[str] = sorted(self._vocab)
+        self._vocab_lengths = array("l", map(len, self._vocab))
         self._similar_cache: dict[str, tuple[str, ...]] = {}
         self._hits_cache: dict[str, tuple[int, ...] | None] = {}
 
