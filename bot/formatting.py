@@ -7,6 +7,7 @@ escaped here, once; numbers are written the way people read them (``$1.2B``, ``2
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from html import escape
 
 from bot.catalog import (
@@ -21,6 +22,8 @@ from bot.catalog import (
     MovieRef,
     NoCollection,
 )
+from bot.schedule import BadGenre, BadTime, BadZoneOrGenre, describe_delay
+from bot.subscriptions import Subscription
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -341,3 +344,78 @@ def welcome(
 ) -> str:
     greeting = f"Hello, {h(truncate(first_name, 40))}!" if first_name else "Hello!"
     return f"{greeting} " + help_text(commands, movies)
+
+
+# -- daily picks ----------------------------------------------------------------------------------
+
+DAILY_EXAMPLE = "<code>/daily 09:00 Europe/Madrid</code>"
+DAILY_GENRE_EXAMPLE = "<code>/daily 21:30 Europe/Madrid comedy</code>"
+DAILY_SMALL_POOL = 60
+"""Below this many movies in a genre's main pool, the confirmation says picks will widen."""
+DAILY_ADMINS_ONLY = "Only this chat's admins can change its daily pick."
+
+
+def daily_off(had: bool) -> str:
+    """The answer to ``/daily off``."""
+    if had:
+        return f"Daily pick off. Start it again any time with {DAILY_EXAMPLE}."
+    return f"This chat had no daily pick. Start one with {DAILY_EXAMPLE}."
+
+
+def _daily_when(run: datetime, now: datetime) -> str:
+    local = f"{run:%a} {run.day} {run:%b} at {run:%H:%M}"
+    return f"{local} ({describe_delay(run.astimezone(UTC) - now.astimezone(UTC))})"
+
+
+def _daily_describe(sub: Subscription) -> str:
+    genre = f", {h(sub.genre)} movies" if sub.genre else ""
+    return f"every day at <b>{sub.at:%H:%M}</b> {h(sub.zone)}{genre}"
+
+
+def daily_status(sub: Subscription | None, run: datetime | None, now: datetime) -> str:
+    """``/daily`` alone: the chat's subscription and its next post (``run``), or how to start."""
+    if sub is None:
+        return (
+            "This chat gets no daily pick yet.\n"
+            f"Subscribe with {DAILY_EXAMPLE}: a 24-hour time, then a time zone (default UTC); "
+            f"add a genre to narrow it: {DAILY_GENRE_EXAMPLE}."
+        )
+    assert run is not None
+    return (
+        f"📅 Daily pick {_daily_describe(sub)}.\nNext post: {_daily_when(run, now)}.\n"
+        f"Change it with {DAILY_EXAMPLE}, stop it with <code>/daily off</code>."
+    )
+
+
+def daily_confirmation(sub: Subscription, run: datetime, now: datetime, pool: int) -> str:
+    """The answer to a subscription; ``pool`` is how many top-rated movies its genre has."""
+    text = (
+        f"✅ Daily pick on: {_daily_describe(sub)}.\nFirst post: {_daily_when(run, now)}.\n"
+        "Stop it with <code>/daily off</code>."
+    )
+    if sub.genre and pool < DAILY_SMALL_POOL:
+        text += (
+            f"\n\nOnly {pool} top-rated {h(sub.genre)} movies: after those, picks come from a "
+            "wider selection."
+        )
+    return text
+
+
+def daily_error(error: BadTime | BadZoneOrGenre | BadGenre, genres: tuple[str, ...]) -> str:
+    """What was wrong with a ``/daily`` request, with an example."""
+    if isinstance(error, BadTime):
+        return (
+            f"“{h(truncate(error.text, 30))}” is not a time. Use a 24-hour time, "
+            f"e.g. {DAILY_EXAMPLE}"
+        )
+    if isinstance(error, BadZoneOrGenre):
+        hint = f" Did you mean {', '.join(h(z) for z in error.zones)}?" if error.zones else ""
+        return (
+            f"“{h(truncate(error.text, 40))}” is neither a time zone nor a genre.{hint}\n"
+            "Time zones are IANA names (Europe/Madrid, America/New_York), cities (Tokyo) or "
+            f"UTC+2. Example: {DAILY_GENRE_EXAMPLE}"
+        )
+    return (
+        f"I don't know the genre “{h(truncate(error.text, 40))}”. Genres: "
+        f"{h(', '.join(genres))}.\nExample: {DAILY_GENRE_EXAMPLE}"
+    )

@@ -31,6 +31,7 @@ BUTTON_LABEL_CHARS = 60
 PREV = "‹ Prev"  # noqa: RUF001
 NEXT = "Next ›"  # noqa: RUF001
 MAX_ALSO_BUTTONS = 4
+MORE_LIKE_THIS = "🍿 More like this"
 
 
 def answer(catalog: Catalog, action: str, query: Query, page: int = 0) -> Reply | None:
@@ -56,6 +57,12 @@ def _button(catalog: Catalog, label: str, action: str, ref: Ref, *, page: int = 
             edit: bool = False) -> InlineKeyboardButton:
     data = buttons.encode(action, ref, catalog.version, page, edit=edit)
     return InlineKeyboardButton(formatting.truncate(label, BUTTON_LABEL_CHARS), callback_data=data)
+
+
+def more_like_this(catalog: Catalog, movie: Movie) -> InlineKeyboardButton:
+    """The button under a movie card (a reply, an inline result, a daily post): pressing it
+    answers ``/recommend`` for the movie in a new message, leaving the card as it is."""
+    return _button(catalog, MORE_LIKE_THIS, "recommend", Ref(Kind.MOVIE, movie.id))
 
 
 def _keyboard(rows: Sequence[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMarkup | None:
@@ -102,7 +109,7 @@ def _movie(catalog: Catalog, action: str, found: Found[Movie], query: Query, pag
     movie = found.value
     rows: list[list[Any]] = []
     if recommendations_available(catalog):
-        rows.append([_button(catalog, "🍿 More like this", "recommend", Ref(Kind.MOVIE, movie.id))])
+        rows.append([more_like_this(catalog, movie)])
     rows += _also_rows(catalog, action, found.also)
     poster = formatting.poster_url(movie)
     return Reply(

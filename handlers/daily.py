@@ -30,7 +30,6 @@ import httpx
 from telegram import (
     ChatMember,
     ChatMemberUpdated,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
     Update,
@@ -55,10 +54,10 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot import buttons
-from bot.catalog import Catalog, Kind, Movie, Ref
+from bot import formatting
+from bot.catalog import Catalog, Movie
 from bot.context import Context
-from bot.formatting import CAPTION_LIMIT, MESSAGE_LIMIT, h, movie_card, poster_url, truncate
+from bot.formatting import CAPTION_LIMIT, MESSAGE_LIMIT, movie_card, poster_url
 from bot.picks import Picker
 from bot.schedule import (
     CATCH_UP,
@@ -70,12 +69,12 @@ from bot.schedule import (
     Request,
     Show,
     day_end,
-    describe_delay,
     next_run,
     parse_command,
     previous_run,
 )
 from bot.subscriptions import PostState, Store, Subscription
+from handlers import answers
 from handlers.queries import clean, split_command
 
 logger = logging.getLogger(__name__)
@@ -98,9 +97,6 @@ RETRY_DELAYS = (30, 120, 600, 1800, 3600)
 """Seconds before each retry after a network error; the last repeats until the day ends."""
 
 MAX_ATTEMPTS = 12
-LABEL = "More like this"
-SMALL_POOL = 60
-"""Below this many movies in a genre's main pool, the confirmation says picks will widen."""
 
 ADMINS = {ChatMember.ADMINISTRATOR, ChatMember.OWNER}
 
@@ -114,9 +110,6 @@ _NOT_SENT = (
     httpx.WriteTimeout,
 )
 """Transport failures that happen before Telegram has the whole request: safe to send again."""
-
-EXAMPLE = "<code>/daily 09:00 Europe/Madrid</code>"
-GENRE_EXAMPLE = "<code>/daily 21:30 Europe/Madrid comedy</code>"
 
 
 _PICKERS: WeakKeyDictionary[Catalog, Picker] = WeakKeyDictionary()
@@ -184,23 +177,23 @@ async def on_daily(update: Update, context: Context) -> None:
     _name, _target, rest = split_command(message.text)
     parsed = parse_command(clean(rest).split()[:12], daily.picker(catalog).resolve_genre)
     if isinstance(parsed, Show):
-        await message.reply_text(status_text(daily.subscription(message.chat.id), daily.clock()))
+        sub = daily.subscription(message.chat.id)
+        now = daily.clock()
+        run = next_run(now, sub.at, sub.tz) if sub else None
+        await message.reply_text(formatting.daily_status(sub, run, now))
         return
     if isinstance(parsed, BadTime | BadZoneOrGenre | BadGenre):
-        await message.reply_text(error_text(parsed, daily.picker(catalog).genres))
+        await message.reply_text(formatting.daily_error(parsed, daily.picker(catalog).genres))
         return
     if not await may_change(message, context):
-        await message.reply_text("Only this chat's admins can change its daily pick.")
+        await message.reply_text(formatting.DAILY_ADMINS_ONLY)
         return
     chat_id = message.chat.id
     if isinstance(parsed, Off):
         had = daily.store.unsubscribe(chat_id)
         unschedule(application, chat_id)
         logger.info("Daily pick: chat %s unsubscribed", chat_id)
-        await message.reply_text(
-            f"Daily pick off. Start it again any time with {EXAMPLE}."
-            if had else f"This chat had no daily pick. Start one with {EXAMPLE}."
-        )
+        await message.reply_text(formatting.daily_off(had))
         return
     assert isinstance(parsed, Request)
     sub = Subscription(chat_id, parsed.at, parsed.zone, parsed.genre)
@@ -209,7 +202,9 @@ async def on_daily(update: Update, context: Context) -> None:
     logger.info("Daily pick: chat %s subscribed at %s %s (%s)", chat_id,
                 f"{sub.at:%H:%M}", sub.zone, sub.genre or "any genre")
     pool = daily.picker(catalog).pool_size(sub.genre)
-    await message.reply_text(confirmation_text(sub, daily.clock(), pool))
+    now = daily.clock()
+    run = next_run(now, sub.at, sub.tz)
+    await message.reply_text(formatting.daily_confirmation(sub, run, now, pool))
 
 
 async def may_change(message: Message, context: Context) -> bool:
@@ -227,63 +222,6 @@ async def may_change(message: Message, context: Context) -> bool:
         logger.warning("Daily pick: could not check admin rights in chat %s: %s", chat.id, exc)
         return False
     return member.status in ADMINS
-
-
-def _when(run: datetime, now: datetime) -> str:
-    local = f"{run:%a} {run.day} {run:%b} at {run:%H:%M}"
-    return f"{local} ({describe_delay(run.astimezone(UTC) - now.astimezone(UTC))})"
-
-
-def _describe(sub: Subscription) -> str:
-    genre = f", {h(sub.genre)} movies" if sub.genre else ""
-    return f"every day at <b>{sub.at:%H:%M}</b> {h(sub.zone)}{genre}"
-
-
-def status_text(sub: Subscription | None, now: datetime) -> str:
-    if sub is None:
-        return (
-            "This chat gets no daily pick yet.\n"
-            f"Subscribe with {EXAMPLE}: a 24-hour time, then a time zone (default UTC); "
-            f"add a genre to narrow it: {GENRE_EXAMPLE}."
-        )
-    run = next_run(now, sub.at, sub.tz)
-    return (
-        f"📅 Daily pick {_describe(sub)}.\nNext post: {_when(run, now)}.\n"
-        f"Change it with {EXAMPLE}, stop it with <code>/daily off</code>."
-    )
-
-
-def confirmation_text(sub: Subscription, now: datetime, pool: int) -> str:
-    run = next_run(now, sub.at, sub.tz)
-    text = (
-        f"✅ Daily pick on: {_describe(sub)}.\nFirst post: {_when(run, now)}.\n"
-        "Stop it with <code>/daily off</code>."
-    )
-    if sub.genre and pool < SMALL_POOL:
-        text += (
-            f"\n\nOnly {pool} top-rated {h(sub.genre)} movies: after those, picks come from a "
-            "wider selection."
-        )
-    return text
-
-
-def error_text(error: BadTime | BadZoneOrGenre | BadGenre, genres: tuple[str, ...]) -> str:
-    if isinstance(error, BadTime):
-        return (
-            f"“{h(truncate(error.text, 30))}” is not a time. Use a 24-hour time, "
-            f"e.g. {EXAMPLE}"
-        )
-    if isinstance(error, BadZoneOrGenre):
-        hint = f" Did you mean {', '.join(h(z) for z in error.zones)}?" if error.zones else ""
-        return (
-            f"“{h(truncate(error.text, 40))}” is neither a time zone nor a genre.{hint}\n"
-            "Time zones are IANA names (Europe/Madrid, America/New_York), cities (Tokyo) or "
-            f"UTC+2. Example: {GENRE_EXAMPLE}"
-        )
-    return (
-        f"I don't know the genre “{h(truncate(error.text, 40))}”. Genres: "
-        f"{h(', '.join(genres))}.\nExample: {GENRE_EXAMPLE}"
-    )
 
 
 # -- jobs ------------------------------------------------------------------------------------------
@@ -339,8 +277,7 @@ async def _retry_job(context: Context) -> None:
 
 
 def _keyboard(catalog: Catalog, movie: Movie) -> InlineKeyboardMarkup:
-    data = buttons.encode("recommend", Ref(Kind.MOVIE, movie.id), catalog.version)
-    return InlineKeyboardMarkup([[InlineKeyboardButton(f"🍿 {LABEL}", callback_data=data)]])
+    return InlineKeyboardMarkup([[answers.more_like_this(catalog, movie)]])
 
 
 HEADER = "☀️ <b>Today's pick</b>\n\n"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from telegram import (
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InlineQueryResultsButton,
@@ -14,8 +13,8 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.ext import Application, InlineQueryHandler
 
-from bot import buttons, formatting
-from bot.catalog import Catalog, Kind, Movie, Ref
+from bot import formatting
+from bot.catalog import Catalog, Movie
 from bot.context import Context
 from handlers import answers
 from handlers.queries import clean
@@ -40,10 +39,7 @@ def result(catalog: Catalog, movie: Movie) -> InlineQueryResultArticle:
     )
     keyboard = None
     if answers.recommendations_available(catalog):
-        data = buttons.encode("recommend", Ref(Kind.MOVIE, movie.id), catalog.version)
-        keyboard = InlineKeyboardMarkup(
-            [[InlineKeyboardButton("🍿 More like this", callback_data=data)]]
-        )
+        keyboard = InlineKeyboardMarkup([[answers.more_like_this(catalog, movie)]])
     return InlineQueryResultArticle(
         id=str(movie.id),
         title=formatting.title_text(movie),
