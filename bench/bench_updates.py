@@ -16,6 +16,7 @@ import asyncio
 import gc
 import os
 import random
+import resource
 import statistics
 import sys
 import time
@@ -23,8 +24,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -56,6 +55,8 @@ class Pools:
     """Real names from the catalog to ask about, each round a different one."""
 
     def __init__(self, catalog: Catalog, size: int) -> None:
+        import polars as pl  # after bot: bot/__init__.py configures Polars' allocator first
+
         rng = random.Random(SEED)
         movies = catalog.movies.sort("vote_count", descending=True)
         popular = movies.head(size * 4)
@@ -180,6 +181,8 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} "
           "(other work on the machine slows these figures)")
     asyncio.run(run(catalog, work))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak RSS of the process (catalog, recommender, Application): {peak:.0f} MB")
 
 
 if __name__ == "__main__":
