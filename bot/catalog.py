@@ -33,6 +33,18 @@ TMDB_LANGUAGES = {
     "mo": "Moldavian",
     "sh": "Serbo-Croatian",
 }
+# What people call some languages, beside their ISO 639 names.
+LANGUAGE_ALIASES = {
+    "mandarin": "zh",
+    "greek": "el",
+    "farsi": "fa",
+    "castilian": "es",
+    "flemish": "nl",
+    "kyrgyz": "ky",
+    "punjabi": "pa",
+    "pashto": "ps",
+    "uyghur": "ug",
+}
 # Historic countries TMDB still uses, and the short names people type.
 HISTORIC_COUNTRIES = {
     "SU": "Soviet Union",
@@ -281,7 +293,9 @@ def _language_names(codes: Sequence[str]) -> dict[str, str]:
     names = {}
     for code in codes:
         lang = pycountry.languages.get(alpha_2=code)
-        names[code] = TMDB_LANGUAGES.get(code) or (lang.name if lang else code)
+        # ISO qualifiers such as "Modern Greek (1453-)" say nothing to a movie fan.
+        iso_name = lang.name.split(" (")[0] if lang else code
+        names[code] = TMDB_LANGUAGES.get(code) or iso_name
     return names
 
 
@@ -349,7 +363,8 @@ class Catalog:
         self.languages = NameIndex(
             [lang.name for lang in self._languages],
             popularity=[lang.count for lang in self._languages],
-            aliases={c: i for i, c in enumerate(codes)},
+            aliases={c: i for i, c in enumerate(codes)}
+            | {alias: codes.index(code) for alias, code in LANGUAGE_ALIASES.items()},
         )
 
         country_rows = _entities(movies, "country_codes")

@@ -61,6 +61,8 @@ def test_languages(catalog: Catalog) -> None:
     assert found(catalog.language("german")).code == "de"
     assert found(catalog.language("xx")).name == "No Language"
     assert found(catalog.language("cn")).name == "Cantonese"
+    assert found(catalog.language("Mandarin")).code == "zh"
+    assert found(catalog.language("greek")).name == "Modern Greek"
 
 
 def test_countries_match_the_exact_entity(catalog: Catalog) -> None:
