@@ -66,7 +66,7 @@ def main() -> None:
           f"peak RSS {rss_mb():.0f} MB (imports alone {before:.0f} MB)")
     rss = current_rss_mb()
     started = time.perf_counter()
-    catalog.recommender = Recommender.load(DATA_DIR, catalog.movies)
+    catalog.recommender = Recommender.load(DATA_DIR, catalog.movies, catalog.data)
     load = time.perf_counter() - started
     print(f"recommender (loaded with it by the bot): {load:.2f} s, "
           f"+{current_rss_mb() - rss:.0f} MB, peak RSS now {rss_mb():.0f} MB")

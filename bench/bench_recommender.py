@@ -94,7 +94,7 @@ def _child(kind: str, model_dir: Path) -> None:
     if kind == "new":
         from bot.recommender import NotEnoughData, Recommender
 
-        model: Recommender | DenseRecommender = Recommender.load(model_dir, movies)
+        model: Recommender | DenseRecommender = Recommender.load(model_dir, movies, "bench")
         refusals = (NotEnoughData,)
     else:
         model = DenseRecommender(movies)
@@ -178,7 +178,7 @@ def main() -> None:
     old_build = time.perf_counter() - started
 
     with tempfile.TemporaryDirectory() as tmp:
-        paths = new.save(Path(tmp))
+        paths = new.save(Path(tmp), "bench")
         file_mb = sum(p.stat().st_size for p in paths) / 1e6
         features = sp.load_npz(Path(tmp) / MATRIX_FILE)
         new_mem = _measure("new", Path(tmp))

@@ -8,6 +8,7 @@ the name was ambiguous or not found, so the chat layer can offer the candidates.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -18,7 +19,7 @@ import numpy as np
 import polars as pl
 import pycountry
 
-from bot.etl import MOVIES_FILE
+from bot.etl import MOVIES_FILE, fingerprint
 from bot.matching import Ambiguous, NameIndex, NotFound, Resolved
 from bot.recommender import NotEnoughData, Recommender
 
@@ -54,6 +55,8 @@ HISTORIC_COUNTRIES = {
     "XG": "East Germany",
     "AN": "Netherlands Antilles",
 }
+# Names TMDB gives two countries, told apart.
+COUNTRY_NAMES = {"CD": "DR Congo", "CG": "Republic of the Congo"}
 COUNTRY_ALIASES = {
     "usa": "US",
     "america": "US",
@@ -66,6 +69,17 @@ COUNTRY_ALIASES = {
     "russia": "RU",
     "south korea": "KR",
     "north korea": "KP",
+    "west germany": "DE",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northern ireland": "GB",
+    "ivory coast": "CI",
+    "burma": "MM",
+    "swaziland": "SZ",
+    "palestine": "PS",
+    "macedonia": "MK",
+    "drc": "CD",
 }
 
 
@@ -84,8 +98,9 @@ class Kind(StrEnum):
 class Ref:
     """A stable pointer to one entity: a TMDB id for movies, an entity number for the rest.
 
-    Entity numbers are positions in name-sorted tables, so they stay valid across restarts of
-    the bot on the same catalog (see :attr:`Catalog.version`).
+    Entity numbers are positions in sorted tables (by name; countries and languages by code),
+    so they stay valid across restarts of the bot on the same catalog (see
+    :attr:`Catalog.version`).
     """
 
     kind: Kind
@@ -304,10 +319,11 @@ def _country_names(data_names: dict[str, str]) -> dict[str, str]:
     names = {c.alpha_2: getattr(c, "common_name", c.name) for c in pycountry.countries}
     names.update(HISTORIC_COUNTRIES)
     names.update(data_names)
+    names.update(COUNTRY_NAMES)
     return names
 
 
-def _country_aliases(codes: list[str], data_names: dict[str, str]) -> dict[str, int]:
+def _country_aliases(codes: list[str]) -> dict[str, int]:
     key = {code: i for i, code in enumerate(codes)}
     aliases: dict[str, int] = {code.lower(): i for code, i in key.items()}
     for country in pycountry.countries:
@@ -335,10 +351,11 @@ class Catalog:
     """All movies, their indexes, and the queries the commands ask."""
 
     def __init__(
-        self, movies: pl.DataFrame, version: str = "", recommender: Recommender | None = None
+        self, movies: pl.DataFrame, data: str = "", recommender: Recommender | None = None
     ) -> None:
+        """``data`` is the catalog file's :func:`~bot.etl.fingerprint`."""
         self.movies = movies
-        self.version = version
+        self.data = data
         self.recommender = recommender
         self._facts = movies.select("id", "title", "year", "budget", "revenue")
         ids = movies["id"].to_numpy()
@@ -367,7 +384,9 @@ class Catalog:
             | {alias: codes.index(code) for alias, code in LANGUAGE_ALIASES.items()},
         )
 
-        country_rows = _entities(movies, "country_codes")
+        country_counts = (
+            movies["country_codes"].list.unique().explode(empty_as_null=False).value_counts()
+        )
         data_country_names = dict(
             movies.select(
                 pl.col("country_codes").explode(empty_as_null=False),
@@ -378,24 +397,27 @@ class Catalog:
             .iter_rows()
         )
         country_names = _country_names(data_country_names)
-        counts = dict(zip(country_rows.names, country_rows.rows.list.len(), strict=True))
+        counts = dict(country_counts.drop_nulls().iter_rows())
         ccodes = sorted(country_names)
         self._countries = [CountryCount(c, country_names[c], counts.get(c, 0)) for c in ccodes]
         self.countries = NameIndex(
             [c.name for c in self._countries],
             popularity=[c.count for c in self._countries],
-            aliases=_country_aliases(ccodes, data_country_names),
+            aliases=_country_aliases(ccodes),
         )
+        # Buttons carry entity numbers: valid while the catalog file and the country and
+        # language tables (pycountry's, and the constants above) are what they were.
+        tables = ",".join([data, *ccodes, *codes]).encode()
+        self.version = hashlib.blake2b(tables, digest_size=3).hexdigest()
 
     @classmethod
     def load(cls, data_dir: Path = DATA_DIR, *, recommender: bool = True) -> Catalog:
-        """Read the bundled catalog (and its recommender); ``version`` fingerprints the file for
-        button data."""
+        """Read the bundled catalog and, unless told not to, the recommender fitted on it."""
         path = data_dir / MOVIES_FILE
-        version = hashlib.blake2b(path.read_bytes(), digest_size=3).hexdigest()
+        data = fingerprint(path.read_bytes())
         movies = pl.read_parquet(path)
-        model = Recommender.load(data_dir, movies) if recommender else None
-        return cls(movies, version, model)
+        model = Recommender.load(data_dir, movies, data) if recommender else None
+        return cls(movies, data, model)
 
     def __len__(self) -> int:
         return self.movies.height
@@ -439,6 +461,15 @@ class Catalog:
     def movie_ref(self, row: int) -> MovieRef:
         return MovieRef(self.movies["id"][row], self._titles[row], self._years[row])
 
+    def search_movies(self, query: str, limit: int = 10) -> list[Movie]:
+        """Movies for a partly typed title, best first (inline mode's type-ahead)."""
+        return [self.movie_at(c.key) for c in self.titles.search(query, limit=limit)]
+
+    @property
+    def can_recommend(self) -> bool:
+        """Whether the recommender was loaded (``Catalog.load(recommender=False)`` skips it)."""
+        return self.recommender is not None
+
     def movie(self, query: str | Ref) -> Answer[Movie]:
         """A movie by title (typos, ``Hamlet 1996``) or by reference."""
         return self._answer(Kind.MOVIE, query, self.movie_at)
@@ -475,10 +506,8 @@ class Catalog:
         if isinstance(by_title, Resolved) and by_title.candidate.score >= 100:
             return self._found(Kind.MOVIE, by_title, self._collection_of_movie)
         by_name = self._collections.index.resolve(query)
-        if isinstance(by_name, Resolved) and (
-            by_name.candidate.score >= 100 or not isinstance(by_title, Resolved)
-            or by_name.candidate.score >= by_title.candidate.score
-        ):
+        title_score = by_title.candidate.score if isinstance(by_title, Resolved) else 0.0
+        if isinstance(by_name, Resolved) and by_name.candidate.score >= title_score:
             return self._found(Kind.COLLECTION, by_name, self._collection_info)
         if isinstance(by_title, Resolved):
             return self._found(Kind.MOVIE, by_title, self._collection_of_movie)
@@ -526,11 +555,22 @@ class Catalog:
             key = self._key(query)
             if key is None:
                 return Choice(kind, "", ambiguous=False, options=())
-            return Found(build(key), query)
+            return Found(build(key), query, self._also(kind, key))
         match = self._index(kind).resolve(query)
         if isinstance(match, Resolved):
             return self._found(kind, match, build)
         return self._choice(kind, match)
+
+    def _also(self, kind: Kind, key: int) -> tuple[Option, ...]:
+        """What asking for ``key``'s name would also offer (same-titled movies), so an answer
+        reached through a button keeps the way to the others."""
+        name = self._titles[key] if kind is Kind.MOVIE else self._label(kind, key)
+        match = self._index(kind).resolve(name)
+        if isinstance(match, Resolved):
+            candidates = (match.candidate, *match.alternatives)
+        else:
+            candidates = match.candidates if isinstance(match, Ambiguous) else ()
+        return tuple(self._option(kind, c.key) for c in candidates if c.key != key)
 
     def _found(self, kind: Kind, match: Resolved, build: Callable[[int], T]) -> Found[T]:
         also = tuple(self._option(kind, c.key) for c in match.alternatives)
@@ -544,26 +584,28 @@ class Catalog:
         return Choice(kind, match.query, ambiguous=False, options=options, empty=match.empty)
 
     def _frame(self, rows: list[int]) -> pl.DataFrame:
+        """The rows' id, title, year, budget and revenue (in that column order)."""
         return self._facts[rows]
+
+    @staticmethod
+    def _revenue(frame: pl.DataFrame) -> tuple[int, int]:
+        """Total revenue over the movies whose revenue is known, and how many those are."""
+        known = frame["revenue"].drop_nulls()
+        return int(known.sum()), known.len()
 
     def _refs(self, frame: pl.DataFrame) -> tuple[MovieRef, ...]:
         return tuple(MovieRef(*r) for r in frame.select("id", "title", "year").iter_rows())
 
     def _collection_info(self, key: int) -> CollectionInfo:
         frame = self._frame(self._collections.movie_rows(key))
-        revenue = frame["revenue"].drop_nulls()
-        return CollectionInfo(
-            name=self._collections.names[key],
-            movies=self._refs(frame),
-            total_revenue=int(revenue.sum()),
-            known_revenue=revenue.len(),
-        )
+        total, known = self._revenue(frame)
+        return CollectionInfo(self._collections.names[key], self._refs(frame), total, known)
 
     def _collection_of_movie(self, row: int) -> CollectionInfo | NoCollection:
         name = self.movies["collection"][row]
         if name is None:
             return NoCollection(self.movie_ref(row))
-        return self._collection_info(self._collections.names.index(name))
+        return self._collection_info(bisect_left(self._collections.names, name))
 
     def _recommendations(self, row: int, k: int) -> Recommendations:
         if self.recommender is None:
@@ -577,29 +619,23 @@ class Catalog:
 
     def _company_stats(self, key: int) -> CompanyStats:
         frame = self._frame(self.companies.movie_rows(key))
-        revenue = frame["revenue"].drop_nulls()
+        total, known = self._revenue(frame)
         top = frame.drop_nulls("revenue").sort("revenue", descending=True).head(5)
-        return CompanyStats(
-            name=self.companies.names[key],
-            count=frame.height,
-            total_revenue=int(revenue.sum()),
-            known_revenue=revenue.len(),
-            top=self._refs(top),
-        )
+        return CompanyStats(self.companies.names[key], frame.height, total, known, self._refs(top))
 
     def _director_stats(self, key: int) -> DirectorStats:
         frame = self._frame(self.directors.movie_rows(key))
-        columns = frame.select("id", "title", "year", "budget", "revenue")
         movies = tuple(
-            DirectedMovie(MovieRef(i, t, y), b, r) for i, t, y, b, r in columns.iter_rows()
+            DirectedMovie(MovieRef(i, t, y), b, r) for i, t, y, b, r in frame.iter_rows()
         )
+        total, known = self._revenue(frame)
         both = frame.drop_nulls(["budget", "revenue"])
         budget = int(both["budget"].sum())
         return DirectorStats(
             name=self.directors.names[key],
             movies=movies,
-            total_revenue=int(frame["revenue"].drop_nulls().sum()),
-            known_revenue=frame["revenue"].drop_nulls().len(),
+            total_revenue=total,
+            known_revenue=known,
             both_known=both.height,
             overall_return=int(both["revenue"].sum()) / budget if budget else None,
         )

@@ -11,6 +11,7 @@ rebuilt copy in ``../shared/movies`` and the full original in a few seconds.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 import time
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import polars as pl
 
+from bot.matching import normalize
 from bot.recommender import Recommender
 
 MOVIES_FILE = "movies.parquet"
@@ -25,7 +27,21 @@ SOURCE_FILES = ("movies_metadata.csv", "credits.csv", "keywords.csv")
 
 # A Python-literal string: '...' or "..." (repr picks double quotes when the text holds a ').
 _PY_STR = r"""(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
-_DICT = r"\{[^{}]*\}"
+# One dict of a list; quoted strings inside it may hold braces ("Mr. {Curly}").
+_DICT = rf"""\{{(?:[^{{}}'"]|{_PY_STR})*\}}"""
+# Characters a name may carry at its ends that are not part of it.
+_INVISIBLE = " \t\n\r\xa0\u200b\u200e\u200f\ufeff"
+_LIST_COLUMNS = (
+    "genres",
+    "companies",
+    "countries",
+    "country_codes",
+    "spoken_languages",
+    "directors",
+    "keywords",
+)
+_NAME_COLUMNS = ("collection", "lead_actor")
+_MERGED_COLUMNS = ("companies", "directors", "collection")
 
 
 @dataclass
@@ -50,11 +66,67 @@ class Report:
 
 
 def _unquote(expr: pl.Expr) -> pl.Expr:
-    """Turn a Python-literal string token into its text."""
-    return (
-        expr.str.slice(1, expr.str.len_chars() - 2)
-        .str.replace_all(r"\\(['\"\\])", "$1")
-    )
+    """Drop the quotes of a Python-literal string token; escapes are undone by
+    :func:`decode_escapes`, once, on the few values that have any."""
+    return expr.str.slice(1, expr.str.len_chars() - 2)
+
+
+def _decode(text: str) -> str:
+    """Undo Python's string escapes (``\\'``, ``\\t``, ``\\xa0``, ``\\u200b``); runs of
+    white space become one space, invisible characters at the ends go."""
+    decoded = text.encode("latin-1", "backslashreplace").decode("unicode_escape")
+    return " ".join(decoded.split()).strip(_INVISIBLE)
+
+
+def decode_escapes(movies: pl.DataFrame) -> pl.DataFrame:
+    """Decode the escaped names of the parsed columns; names left empty are dropped."""
+    fixes = []
+    for column in (*_LIST_COLUMNS, *_NAME_COLUMNS):
+        values = movies[column]
+        if column in _LIST_COLUMNS:
+            values = values.explode(empty_as_null=False)
+        escaped = values.filter(values.str.contains("\\", literal=True)).unique().to_list()
+        mapping = {value: _decode(value) for value in escaped}
+        if not mapping:
+            continue
+        if column in _LIST_COLUMNS:
+            decoded = pl.col(column).list.eval(pl.element().replace(mapping))
+            fixes.append(decoded.list.eval(pl.element().filter(pl.element() != "")))
+        else:
+            fixes.append(pl.col(column).replace(mapping).replace("", None))
+    return movies.with_columns(fixes) if fixes else movies
+
+
+def merge_spellings(movies: pl.DataFrame, report: Report) -> pl.DataFrame:
+    """One spelling per company, director and collection name.
+
+    TMDB has ``TOHO`` beside ``Toho`` and ``Denis Heroux`` beside ``Denis Héroux``: names equal
+    once normalized (case, accents, punctuation) are one entity, shown in its most used spelling.
+    """
+    fixes = []
+    for column in _MERGED_COLUMNS:
+        values = movies[column]
+        if values.dtype == pl.List(pl.String):
+            values = values.explode(empty_as_null=False)
+        counts = values.drop_nulls().value_counts(sort=True, name="n")
+        best: dict[str, str] = {}
+        mapping: dict[str, str] = {}
+        for name, _n in counts.sort(["n", column], descending=[True, False]).iter_rows():
+            first = best.setdefault(normalize(name), name)
+            if first != name:
+                mapping[name] = first
+        if not mapping:
+            continue
+        report.notes.append(
+            f"{column}: {len(mapping):,} variant spellings merged into the most used"
+        )
+        if movies.schema[column] == pl.List(pl.String):
+            fixes.append(
+                pl.col(column).list.eval(pl.element().replace(mapping).unique(maintain_order=True))
+            )
+        else:
+            fixes.append(pl.col(column).replace(mapping))
+    return movies.with_columns(fixes) if fixes else movies
 
 
 def _values(column: str, key: str) -> pl.Expr:
@@ -68,7 +140,7 @@ def _values(column: str, key: str) -> pl.Expr:
         pl.col(column)
         .fill_null("")
         .str.extract_all(pattern)
-        .list.eval(_unquote(pl.element().str.slice(prefix)).str.strip_chars())
+        .list.eval(_unquote(pl.element().str.slice(prefix)).str.strip_chars(_INVISIBLE))
         .list.eval(pl.element().filter(pl.element() != ""))
         .alias(column)
     )
@@ -87,7 +159,9 @@ def _names_in_dicts(column: str, where: str) -> pl.Expr:
         .fill_null("")
         .str.extract_all(_DICT)
         .list.eval(pl.element().filter(pl.element().str.contains(where)))
-        .list.eval(_unquote(pl.element().str.extract(f"({name})").str.slice(8)).str.strip_chars())
+        .list.eval(
+            _unquote(pl.element().str.extract(f"({name})").str.slice(8)).str.strip_chars(_INVISIBLE)
+        )
         .list.eval(pl.element().filter(pl.element().is_not_null() & (pl.element() != "")))
     )
 
@@ -180,12 +254,21 @@ def build(src: Path) -> tuple[pl.DataFrame, Report]:
     movies = load_movies(src, report)
     movies = movies.join(load_credits(src, report), on="id", how="left")
     movies = movies.join(load_keywords(src, report), on="id", how="left")
-    movies = movies.with_columns(
-        pl.col("directors").fill_null(pl.lit([], dtype=pl.List(pl.String))),
-        pl.col("keywords").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+    movies = decode_escapes(
+        movies.with_columns(
+            pl.col("directors").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+            pl.col("keywords").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+        )
     )
+    movies = merge_spellings(movies, report)
     report.kept = movies.height
     return movies, report
+
+
+def fingerprint(catalog_file: bytes) -> str:
+    """Identifies one build of the catalog file; the recommender records the one it was fitted
+    on, so the bot never pairs a model with another catalog."""
+    return hashlib.blake2b(catalog_file, digest_size=8).hexdigest()
 
 
 def write(movies: pl.DataFrame, out: Path) -> list[Path]:
@@ -193,7 +276,8 @@ def write(movies: pl.DataFrame, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     path = out / MOVIES_FILE
     movies.write_parquet(path, compression="zstd", compression_level=19, statistics=False)
-    return [path, *Recommender.build(movies).save(out)]
+    model = Recommender.build(movies)
+    return [path, *model.save(out, fingerprint(path.read_bytes()))]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,7 +21,6 @@ refits it alone), stored under
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import time
 from dataclasses import dataclass
@@ -89,12 +88,6 @@ class NotEnoughData(Exception):
     def __init__(self, row: int) -> None:
         super().__init__(f"not enough data about movie at row {row}")
         self.row = row
-
-
-def _fingerprint(movies: pl.DataFrame) -> str:
-    """Identify the catalog the model was fitted on: its TMDB ids in row order."""
-    ids = movies["id"].cast(pl.Int64).to_numpy()
-    return hashlib.blake2b(ids.tobytes(), digest_size=8).hexdigest()
 
 
 def _same_movie_groups(movies: pl.DataFrame) -> list[list[int]]:
@@ -210,14 +203,17 @@ class Recommender:
         matrix.sort_indices()
         return cls(matrix, fields, _same_movie_groups(movies), movies)
 
-    def save(self, out_dir: Path) -> list[Path]:
-        """Write the matrix and what :meth:`load` needs beside it; return the paths."""
+    def save(self, out_dir: Path, catalog: str) -> list[Path]:
+        """Write the matrix and what :meth:`load` needs beside it; return the paths.
+
+        ``catalog`` identifies the catalog file the model was fitted on (``etl.fingerprint``).
+        """
         out_dir.mkdir(parents=True, exist_ok=True)
         matrix_path, meta_path = out_dir / MATRIX_FILE, out_dir / META_FILE
         sp.save_npz(matrix_path, self._rows, compressed=True)
         meta = {
             "format": FORMAT,
-            "fingerprint": _fingerprint(self._movies),
+            "catalog": catalog,
             "weights": FIELD_WEIGHTS,
             "fields": self._fields,
             "same_movie": self._same_movie_groups,
@@ -226,14 +222,15 @@ class Recommender:
         return [matrix_path, meta_path]
 
     @classmethod
-    def load(cls, data_dir: Path, movies: pl.DataFrame) -> Recommender:
-        """Read a saved model; ``movies`` must be the frame it was built from, in the same order.
+    def load(cls, data_dir: Path, movies: pl.DataFrame, catalog: str) -> Recommender:
+        """Read a saved model fitted on the catalog file ``catalog`` (``etl.fingerprint``), whose
+        rows ``movies`` holds in the same order.
 
         Raises ValueError when the files were fitted on another catalog or with other weights.
         """
         meta = json.loads((data_dir / META_FILE).read_text(encoding="utf-8"))
-        if (meta["format"], meta["fingerprint"], meta["weights"]) != (
-            FORMAT, _fingerprint(movies), FIELD_WEIGHTS
+        if (meta["format"], meta.get("catalog"), meta["weights"]) != (
+            FORMAT, catalog, FIELD_WEIGHTS
         ):
             raise ValueError(
                 f"{data_dir / META_FILE} does not match this catalog and code: "
@@ -306,14 +303,15 @@ def _shared(names: list[str] | None, others: list[str] | None) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Fit the model on ``DATA/movies.parquet`` and write :data:`MODEL_FILES` beside it."""
-    from bot.etl import MOVIES_FILE  # here, so that bot.etl can import this module to fit
+    from bot.etl import MOVIES_FILE, fingerprint  # here: bot.etl imports this module to fit
 
     parser = argparse.ArgumentParser(prog="python -m bot.recommender", description=main.__doc__)
     parser.add_argument("--data", type=Path, default=Path("data"), help="the catalog folder")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    model = Recommender.build(pl.read_parquet(args.data / MOVIES_FILE))
-    paths = model.save(args.data)
+    path = args.data / MOVIES_FILE
+    model = Recommender.build(pl.read_parquet(path))
+    paths = model.save(args.data, fingerprint(path.read_bytes()))
     sizes = ", ".join(f"{p.name} {p.stat().st_size / 1e6:.1f} MB" for p in paths)
     print(f"fitted {len(model):,} movies in {time.perf_counter() - started:.1f} s: {sizes}")
     return 0

@@ -11,6 +11,7 @@ from bot.catalog import (
     NoCollection,
     Ref,
 )
+from bot.matching import normalize
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +75,16 @@ def test_countries_match_the_exact_entity(catalog: Catalog) -> None:
     assert (niger.code, niger.count) == ("NE", 0)
     assert found(catalog.country("USA")).code == "US"
     assert found(catalog.country("Soviet Union")).code == "SU"
+    for name, code in (("West Germany", "DE"), ("England", "GB"), ("Ivory Coast", "CI")):
+        assert found(catalog.country(name)).code == code
+    assert found(catalog.country("DR Congo")).name == "DR Congo"
+
+
+def test_names_differing_only_in_case_or_accents_are_one_entity(catalog: Catalog) -> None:
+    assert found(catalog.company("Toho")).name == found(catalog.company("TOHO")).name
+    spellings = [n for n in catalog.directors.names if normalize(n) == "denis heroux"]
+    assert len(spellings) == 1
+    assert found(catalog.director("Denis Héroux")).count == 2
 
 
 def test_collections_by_title_or_by_name(catalog: Catalog) -> None:
@@ -83,8 +94,8 @@ def test_collections_by_title_or_by_name(catalog: Catalog) -> None:
     assert [m.title for m in matrix.movies] == [
         "The Matrix", "The Matrix Reloaded", "The Matrix Revolutions"
     ]
-    assert matrix.known_revenue == 3
-    assert matrix.average_revenue == pytest.approx(matrix.total_revenue / 3)
+    assert (matrix.known_revenue, matrix.total_revenue) == (3, 1_627_105_295)
+    assert matrix.average_revenue == pytest.approx(542_368_431.67)
     assert found(catalog.collection("harry potter")).name == "Harry Potter Collection"
     assert isinstance(found(catalog.collection("Jumanji")), NoCollection)
 
@@ -112,6 +123,8 @@ def test_director_success(catalog: Catalog) -> None:
     assert cuaron.overall_return == pytest.approx(
         sum(d.revenue for d in both) / sum(d.budget for d in both)
     )
+    assert (cuaron.count, cuaron.total_revenue, cuaron.both_known) == (8, 1_670_125_135, 6)
+    assert cuaron.overall_return == pytest.approx(4.7179, abs=1e-4)
     azkaban = next(d for d in cuaron.movies if d.movie.id == 673)
     assert azkaban.ret == pytest.approx(789804554 / 130000000)
 

@@ -10,6 +10,7 @@ from bot.recommender import MODEL_FILES
 
 FIXTURE = Path(__file__).parent / "fixtures" / "kaggle"
 DATA = Path(__file__).parent.parent / "data"
+SHARED = Path(__file__).parent.parent.parent / "shared" / "movies"
 
 
 @pytest.fixture(scope="module")
@@ -23,12 +24,12 @@ def row(movies: pl.DataFrame, tmdb_id: int) -> dict:
 
 def test_report_names_what_was_dropped_and_why(built) -> None:
     movies, report = built
-    assert report.rows_read == 10
+    assert report.rows_read == 13
     assert report.dropped == {
         "malformed row (id is not a number: shifted columns)": 3,
         "duplicate TMDB id (first occurrence kept)": 1,
     }
-    assert report.kept == movies.height == 6
+    assert report.kept == movies.height == 9
     assert "credits.csv: 1 rows with an id seen before ignored" in str(report)
 
 
@@ -63,6 +64,25 @@ def test_unknowns_stay_unknown(built) -> None:
     assert dark_knight["directors"] == [] and dark_knight["lead_actor"] is None
 
 
+def test_escaped_names_are_decoded_and_trimmed(built) -> None:
+    movies, _ = built
+    escapes = row(movies, 99002)
+    assert escapes["companies"] == ["Zentropa (koprodukcja)", "LGM CINEMA", "Toho"]
+    assert escapes["directors"] == ["Andrew Thomas Hunt"]
+    assert escapes["keywords"] == ["nightgown", "tough girl"]  # a bare "\xa0" is no keyword
+
+
+def test_braces_inside_a_cast_entry_do_not_hide_it(built) -> None:
+    movies, _ = built
+    assert row(movies, 99002)["lead_actor"] == "Josiah Patkotak"  # plays 'Mr. {Curly}'
+
+
+def test_spellings_of_one_name_are_merged_into_the_most_used(built) -> None:
+    movies, report = built
+    assert row(movies, 99002)["companies"][-1] == "Toho"  # was TOHO; Toho has 2 movies
+    assert "companies: 1 variant spellings merged into the most used" in str(report)
+
+
 def test_list_columns_are_real_lists(built) -> None:
     movies, _ = built
     toy = row(movies, 862)
@@ -77,14 +97,20 @@ def test_list_columns_are_real_lists(built) -> None:
 def test_command_line_writes_parquet_and_prints_report(tmp_path, capsys) -> None:
     assert etl.main([str(FIXTURE), "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "kept 6 movies" in out and "dropped 3: malformed row" in out
-    assert pl.read_parquet(tmp_path / etl.MOVIES_FILE).height == 6
+    assert "kept 9 movies" in out and "dropped 3: malformed row" in out
+    assert pl.read_parquet(tmp_path / etl.MOVIES_FILE).height == 9
     assert all((tmp_path / name).is_file() for name in MODEL_FILES)
 
 
 def test_command_line_refuses_a_folder_without_the_files(tmp_path, capsys) -> None:
     assert etl.main([str(tmp_path)]) == 2
     assert "lacks movies_metadata.csv" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="the Kaggle files are not beside the repo")
+def test_bundled_catalog_is_what_the_pipeline_builds() -> None:
+    movies, _ = etl.build(SHARED)
+    assert movies.equals(pl.read_parquet(DATA / etl.MOVIES_FILE))
 
 
 def test_bundled_catalog() -> None:

@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from bot.etl import MOVIES_FILE
+from bot.etl import MOVIES_FILE, fingerprint
 from bot.recommender import (
     FIELD_WEIGHTS,
     MODEL_FILES,
@@ -18,6 +18,7 @@ from bot.recommender import (
 )
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+CATALOG = fingerprint((DATA_DIR / MOVIES_FILE).read_bytes())
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +28,7 @@ def movies() -> pl.DataFrame:
 
 @pytest.fixture(scope="module")
 def model(movies: pl.DataFrame) -> Recommender:
-    return Recommender.load(DATA_DIR, movies)
+    return Recommender.load(DATA_DIR, movies, CATALOG)
 
 
 def row_of(movies: pl.DataFrame, title: str, year: int) -> int:
@@ -179,9 +180,9 @@ def test_build_save_load_round_trip(
     small: pl.DataFrame, small_model: Recommender, tmp_path: Path
 ) -> None:
     assert len(small_model) == small.height
-    written = small_model.save(tmp_path)
+    written = small_model.save(tmp_path, "small")
     assert sorted(p.name for p in written) == sorted(MODEL_FILES)
-    loaded = Recommender.load(tmp_path, small)
+    loaded = Recommender.load(tmp_path, small, "small")
     for row in range(small.height):
         assert outcome(loaded, row) == outcome(small_model, row)
 
@@ -205,9 +206,9 @@ def test_a_bare_movie_is_not_enough_in_a_built_model(
         small_model.recommend(small.height - 1)
 
 
-def test_load_refuses_another_catalog(small: pl.DataFrame) -> None:
+def test_load_refuses_another_catalog(movies: pl.DataFrame) -> None:
     with pytest.raises(ValueError, match="does not match"):
-        Recommender.load(DATA_DIR, small)
+        Recommender.load(DATA_DIR, movies, fingerprint(b"another catalog file"))
 
 
 def test_load_refuses_a_fit_with_other_weights(
@@ -215,4 +216,4 @@ def test_load_refuses_a_fit_with_other_weights(
 ) -> None:
     monkeypatch.setitem(FIELD_WEIGHTS, "genres", FIELD_WEIGHTS["genres"] + 0.01)
     with pytest.raises(ValueError, match="rebuild"):
-        Recommender.load(DATA_DIR, movies)
+        Recommender.load(DATA_DIR, movies, CATALOG)
