@@ -30,6 +30,8 @@ import numpy as np
 import polars as pl
 import scipy.sparse as sp
 
+from bot.matching import normalize
+
 MATRIX_FILE = "recommender.npz"
 META_FILE = "recommender.json"
 MODEL_FILES = (MATRIX_FILE, META_FILE)
@@ -97,16 +99,9 @@ def _same_movie_groups(movies: pl.DataFrame) -> list[list[int]]:
     or unknown). Title and year alone would also join distinct films such as the two "Black Rain"
     of 1989 (Ridley Scott's and Shohei Imamura's), which are each other's fair recommendations.
     """
-    normalized = (
-        pl.col("title")
-        .str.to_lowercase()
-        .str.normalize("NFKD")
-        .str.replace_all(r"\p{Mn}", "")
-        .str.replace_all(r"[^\p{L}\p{N}]+", " ")
-        .str.strip_chars()
-    )
+    titles = pl.Series("title", [normalize(title) for title in movies["title"]])
     candidates = (
-        movies.select(normalized.alias("title"), "year", "directors")
+        movies.select(titles, "year", "directors")
         .with_row_index("row")
         .filter(pl.col("year").is_not_null() & pl.struct("title", "year").is_duplicated())
     )
