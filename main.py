@@ -17,6 +17,7 @@ from telegram.error import InvalidToken
 from bot import config, console, logs
 from bot.app import ALLOWED_UPDATES, build_application
 from bot.catalog import Catalog
+from bot.subscriptions import StoreError
 
 logger = logging.getLogger("bot")
 
@@ -58,7 +59,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.console:
         return console.repl(catalog)
 
-    application = build_application(settings, catalog)
+    try:
+        application = build_application(settings, catalog)
+    except StoreError as exc:  # STATE_DB is opened and checked as the bot is built
+        return fail(str(exc))
     try:
         if settings.webhook_url:
             logger.info("Webhook mode on port %d", settings.port)

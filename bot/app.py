@@ -37,13 +37,13 @@ DEFAULTS = Defaults(
 
 ALLOWED_UPDATES = [
     Update.MESSAGE,
-    Update.EDITED_MESSAGE,
     Update.CHANNEL_POST,
     Update.CALLBACK_QUERY,
     Update.INLINE_QUERY,
     Update.MY_CHAT_MEMBER,
 ]
-"""What the bot asks Telegram for (``getUpdates`` / ``setWebhook``)."""
+"""What the bot asks Telegram for (``getUpdates`` / ``setWebhook``): not edited messages, which
+no handler answers (an edited command is not asked again)."""
 
 
 def build_application(

@@ -23,7 +23,8 @@ DEFAULT_API_URL = "https://api.telegram.org/bot"
 DEFAULT_PORT = 8443
 DEFAULT_STATE_DB = str(Path(__file__).resolve().parent.parent / "state" / "daily.sqlite3")
 TOKEN_PATTERN = re.compile(r"\d{3,20}:[A-Za-z0-9_-]{30,60}")
-"""BotFather's form: the bot's numeric id, a colon, 35 letters, digits, ``_`` or ``-``."""
+"""BotFather's form: the bot's numeric id, a colon, then letters, digits, ``_`` or ``-``: 35 of
+them today, 30 to 60 accepted so that a change of length at Telegram does not lock the bot out."""
 
 
 class ConfigError(Exception):

@@ -5,7 +5,7 @@ typed attributes (``bot_data.catalog``). Keys:
 
 - ``"catalog"``: the :class:`~bot.catalog.Catalog`, loaded once at start;
 - ``"settings"``: the :class:`~bot.config.Settings`;
-- ``"flood"``: the per-user flood gate of groups (``handlers.flood.FloodGate``);
+- ``"flood"``: the per-user flood gate of groups (:class:`bot.flood.FloodGate`);
 - ``"daily"``: the daily picks service (``handlers.daily.Daily``).
 """
 

@@ -16,13 +16,12 @@ from bot.catalog import (
     CompanyStats,
     CountryCount,
     DirectorStats,
-    Kind,
     LanguageCount,
     Movie,
     MovieRef,
     NoCollection,
 )
-from bot.schedule import BadGenre, BadTime, BadZoneOrGenre, describe_delay
+from bot.schedule import BadGenre, BadOffset, BadTime, BadZoneOrGenre, describe_delay, zone_label
 from bot.subscriptions import Subscription
 
 MESSAGE_LIMIT = 4096
@@ -31,16 +30,6 @@ POSTER_BASE = "https://image.tmdb.org/t/p/w342"
 THUMBNAIL_BASE = "https://image.tmdb.org/t/p/w92"
 TMDB_MOVIE = "https://www.themoviedb.org/movie/"
 IMDB_TITLE = "https://www.imdb.com/title/"
-
-_KIND_NOUN = {
-    Kind.MOVIE: "movie",
-    Kind.COLLECTION: "collection",
-    Kind.COMPANY: "company",
-    Kind.DIRECTOR: "director",
-    Kind.COUNTRY: "country",
-    Kind.LANGUAGE: "language",
-}
-
 
 def h(text: object) -> str:
     """HTML-escape anything for Telegram's HTML parse mode."""
@@ -75,13 +64,9 @@ def times(ratio: float | None) -> str:
     return "n/a" if ratio is None else f"{ratio:.1f}×"  # noqa: RUF001
 
 
-def title_text(movie: MovieRef | Movie) -> str:
-    """``Toy Story (1995)``, plain text (for buttons and inline results)."""
-    return f"{movie.title} ({movie.year})" if movie.year else movie.title
-
-
-def title(movie: MovieRef | Movie) -> str:
-    return h(title_text(movie))
+def title(movie: MovieRef) -> str:
+    """``Toy Story (1995)``, escaped."""
+    return h(movie.label)
 
 
 def truncate(text: str, limit: int) -> str:
@@ -179,21 +164,20 @@ def director(result: DirectorStats) -> list[str]:
 
 
 def choice(result: Choice) -> str:
-    """The text above the candidate buttons (or alone, when there are none)."""
-    noun = _KIND_NOUN[result.kind]
+    """The text above the candidate buttons (or alone, when there are none).
+
+    Only a blank query asks for a name; one with nothing searchable in it (``🎬🍿``) is a
+    query all the same, found nowhere.
+    """
+    noun = result.kind.value
     query = h(truncate(result.query, 60))
-    if result.empty or not result.query:
+    if not result.query.strip():
         return f"Please give a {noun} name."
     if result.ambiguous:
         return f"Several {plural(noun)} match “{query}”. Which one?"
     if result.options:
         return f"No {noun} found for “{query}”. Did you mean one of these?"
     return f"No {noun} found for “{query}”. Check the spelling and try again."
-
-
-def also(labels: Sequence[str]) -> str:
-    """A line naming same-titled movies the user may have meant instead."""
-    return "\n\n<i>Also: " + ", ".join(h(label) for label in labels) + "</i>" if labels else ""
 
 
 # -- movie cards -----------------------------------------------------------------------------------
@@ -264,7 +248,7 @@ def movie_card(movie: Movie, limit: int = MESSAGE_LIMIT) -> str:
     facts += [f"{label}: {clip(value, 120)}" for label, value in people if value]
     if movie.budget or movie.revenue:
         facts.append(f"Budget {money(movie.budget)} · Revenue {money(movie.revenue)}")
-    head = f"🎬 <b>{clip(title_text(movie), 200)}</b>"
+    head = f"🎬 <b>{clip(movie.ref.label, 200)}</b>"
     if movie.tagline:
         head += f"\n<i>{clip(movie.tagline, 150)}</i>"
     tail = links(movie)
@@ -278,20 +262,16 @@ def movie_card(movie: Movie, limit: int = MESSAGE_LIMIT) -> str:
 
 
 def recommendations(movie: Movie, picks: Sequence[tuple[MovieRef, str]]) -> str:
-    """The /recommend answer: five titles, each with its short reason."""
-    if not picks:
-        return (
-            f"🍿 There is not enough data about <b>{title(movie)}</b> to find similar movies "
-            "(no genres, keywords, people or overview to compare)."
-        )
+    """The /recommend answer: five titles, each with its short reason (no picks at all is
+    :func:`not_enough_data`)."""
     lines = [
         f"{i}. {title(ref)}" + (f" — <i>{h(reason)}</i>" if reason else "")
         for i, (ref, reason) in enumerate(picks, 1)
     ]
-    return f"🍿 If you liked <b>{title(movie)}</b>:\n\n" + "\n".join(lines)
+    return f"🍿 If you liked <b>{title(movie.ref)}</b>:\n\n" + "\n".join(lines)
 
 
-def not_enough_data(movie: Movie | MovieRef) -> str:
+def not_enough_data(movie: MovieRef) -> str:
     return (
         f"🍿 I know too little about <b>{title(movie)}</b> to recommend movies like it. "
         "Try a better-known title."
@@ -369,7 +349,7 @@ def _daily_when(run: datetime, now: datetime) -> str:
 
 def _daily_describe(sub: Subscription) -> str:
     genre = f", {h(sub.genre)} movies" if sub.genre else ""
-    return f"every day at <b>{sub.at:%H:%M}</b> {h(sub.zone)}{genre}"
+    return f"every day at <b>{sub.at:%H:%M}</b> {h(zone_label(sub.zone))}{genre}"
 
 
 def daily_status(sub: Subscription | None, run: datetime | None, now: datetime) -> str:
@@ -388,20 +368,23 @@ def daily_status(sub: Subscription | None, run: datetime | None, now: datetime) 
 
 
 def daily_confirmation(sub: Subscription, run: datetime, now: datetime, pool: int) -> str:
-    """The answer to a subscription; ``pool`` is how many top-rated movies its genre has."""
+    """The answer to a subscription; ``run`` is its first post, ``pool`` how many top-rated
+    movies its genre has."""
     text = (
         f"✅ Daily pick on: {_daily_describe(sub)}.\nFirst post: {_daily_when(run, now)}.\n"
         "Stop it with <code>/daily off</code>."
     )
     if sub.genre and pool < DAILY_SMALL_POOL:
         text += (
-            f"\n\nOnly {pool} top-rated {h(sub.genre)} movies: after those, picks come from a "
-            "wider selection."
+            f"\n\nOnly {pool} top-rated {h(sub.genre)} movies: after those, picks come from the "
+            "other top-rated movies."
         )
     return text
 
 
-def daily_error(error: BadTime | BadZoneOrGenre | BadGenre, genres: tuple[str, ...]) -> str:
+def daily_error(
+    error: BadTime | BadZoneOrGenre | BadOffset | BadGenre, genres: tuple[str, ...]
+) -> str:
     """What was wrong with a ``/daily`` request, with an example."""
     if isinstance(error, BadTime):
         return (
@@ -409,13 +392,31 @@ def daily_error(error: BadTime | BadZoneOrGenre | BadGenre, genres: tuple[str, .
             f"e.g. {DAILY_EXAMPLE}"
         )
     if isinstance(error, BadZoneOrGenre):
-        hint = f" Did you mean {', '.join(h(z) for z in error.zones)}?" if error.zones else ""
         return (
-            f"“{h(truncate(error.text, 40))}” is neither a time zone nor a genre.{hint}\n"
+            f"“{h(truncate(error.text, 40))}” is neither a time zone nor a genre."
+            f"{_daily_meant(error)}\n"
             "Time zones are IANA names (Europe/Madrid, America/New_York), cities (Tokyo) or "
             f"UTC+2. Example: {DAILY_GENRE_EXAMPLE}"
+        )
+    if isinstance(error, BadOffset):
+        return (
+            f"“{h(truncate(error.text, 20))}” is not an offset any time zone keeps all year. "
+            "Use a whole-hour offset (UTC-12 to UTC+14) or the time zone of a place: an IANA "
+            "name or a city, such as America/St_Johns or Asia/Kolkata.\n"
+            f"Example: {DAILY_EXAMPLE}"
         )
     return (
         f"I don't know the genre “{h(truncate(error.text, 40))}”. Genres: "
         f"{h(', '.join(genres))}.\nExample: {DAILY_GENRE_EXAMPLE}"
     )
+
+
+def _daily_meant(error: BadZoneOrGenre) -> str:
+    """`` Did you mean …?`` for the zones and genre the words look like, or nothing."""
+    zones = ", ".join(h(z) for z in error.zones)
+    genres = ", ".join(h(g) for g in error.genres)
+    if zones and genres:
+        return f" Did you mean the time zone {zones}, or the genre {genres}?"
+    if zones or genres:
+        return f" Did you mean {zones or 'the genre ' + genres}?"
+    return ""

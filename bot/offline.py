@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +28,8 @@ BOT_USERNAME = "MovieCatalogBot"
 BOT_NAME = "Movie Catalog"
 USER_ID = 111_111
 GROUP_ID = -1_001_234_567_890
+QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query id is invalid"
+"""Telegram's refusal of a second ``answerCallbackQuery`` for one query."""
 
 Result = Any
 """A Bot API ``result``: a JSON-ready dict, list or scalar."""
@@ -74,7 +77,9 @@ class LocalBotAPI:
     """Answers Bot API methods in memory and keeps a log of them in :attr:`calls`.
 
     ``results`` overrides the made-up result of a method: a value, or a function of the call.
-    ``chats`` maps a chat id to the ``Chat`` object returned in messages sent there.
+    ``chats`` maps a chat id to the ``Chat`` object returned in messages sent there. Like
+    Telegram, it answers each callback query once: a second ``answerCallbackQuery`` for the same
+    id gets a 400 (:data:`QUERY_TOO_OLD`).
     """
 
     def __init__(
@@ -98,12 +103,18 @@ class LocalBotAPI:
         self.results: dict[str, Result | Callable[[Call], Result]] = {}
         self.chats: dict[int | str, dict[str, Any]] = {}
         self._message_ids = itertools.count(1000)
+        self._answered: set[str] = set()
 
     def handle(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """Record one call; return the HTTP status and the JSON body of the answer."""
         call = Call(method, params)
         if self.record:
             self.calls.append(call)
+        if method == "answerCallbackQuery":
+            query_id = str(params.get("callback_query_id"))
+            if query_id in self._answered:
+                return 400, {"ok": False, "error_code": 400, "description": QUERY_TOO_OLD}
+            self._answered.add(query_id)
         override = self.results.get(method)
         if override is not None:
             result = override(call) if callable(override) else override
@@ -244,13 +255,20 @@ def make_chat(chat_id: int, chat_type: str, **extra: Any) -> dict[str, Any]:
     return {"id": chat_id, "type": chat_type, "title": extra.pop("title", "Movie Club"), **extra}
 
 
+_COMMAND = re.compile(r"/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![\w/<>@])")
+"""Telegram's rule: ``/``, then letters, digits or ``_`` (and maybe ``@username``), ending at
+the first other character, which may be punctuation or a space but not a letter, a digit,
+``/``, ``<``, ``>`` or ``@`` (``/movie,Toy Story`` starts with ``/movie``; ``/a/b`` has no
+command)."""
+
+
 def _command_entities(text: str) -> list[dict[str, Any]]:
     """The ``bot_command`` entity Telegram adds to a message that starts with a command."""
-    if not text.startswith("/"):
+    command = _COMMAND.match(text)
+    if command is None:
         return []
-    command = text.split(maxsplit=1)[0] if text.strip() else text
-    length = len(command.encode("utf-16-le")) // 2
-    return [{"type": "bot_command", "offset": 0, "length": length}]
+    # ASCII only, so its length in characters is its length in UTF-16 units too.
+    return [{"type": "bot_command", "offset": 0, "length": command.end()}]
 
 
 def message(

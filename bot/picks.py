@@ -1,11 +1,11 @@
 """Choosing a chat's daily movie: which movies qualify, and each chat's own order through them.
 
 Pure Python over the catalog's Polars frame; no Telegram, no storage (the caller passes the
-chat's pick history). A movie qualifies when people will want it: known runtime and year, and
-enough votes with a good enough average (see :data:`TIERS`). Each chat walks the pool in its own
-pseudo-random order, keyed by a hash of (chat id, movie id) so that the order of the movies
-already in the pool stays put when the catalog gains or loses movies, and never gets a movie it
-was shown within the past year.
+chat's pick history). A movie qualifies when people will want it: known runtime and year, at
+least :data:`MIN_VOTES` votes and an average of :data:`MIN_AVERAGE` (the main pool, over 4,000
+movies of the bundled catalog). Each chat walks the pool in its own pseudo-random order, keyed
+by a hash of (chat id, movie id) so that the order of the movies already in the pool stays put
+when the catalog gains or loses movies, and never gets a movie it was shown within the year.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from datetime import date
 
 import polars as pl
 
-from bot.matching import NameIndex, Resolved
+from bot.matching import NameIndex, Resolved, normalize
 
 MIN_VOTES = 50
 """Votes a movie needs to qualify: below this, TMDB averages are noise (a handful of fans)."""
@@ -27,9 +27,9 @@ MIN_AVERAGE = 6.5
 
 RELAXED_VOTES = 10
 RELAXED_AVERAGE = 6.0
-"""The bar for the fallback tier, used only once a chat has seen every movie of the main tiers
-within the year (in practice: small genres such as "Foreign" or "TV Movie")."""
-
+"""The bar for the fallback tiers, used only once a chat has seen every movie of the main pool,
+of any genre, within the year: never with the bundled catalog, whose main pool outnumbers the
+days of a year ten times, but a smaller catalog can run out."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +47,11 @@ TIERS = (
     Tier(RELAXED_VOTES, RELAXED_AVERAGE, poster=True),
     Tier(RELAXED_VOTES, RELAXED_AVERAGE, poster=False),
 )
-"""Picks come from the first tier that still has a movie the chat has not seen within the year;
-a movie in several tiers counts in the first. Movies with a poster come first because the post
-is a photo card."""
+"""The pool by level, best first; a movie in several tiers counts in the first. Movies with a
+poster come first because the post is a photo card."""
+
+MAIN_TIERS = (0, 1)
+RELAXED_TIERS = (2, 3)
 
 GENRE_ALIASES = {
     "comedies": "Comedy",
@@ -78,11 +80,10 @@ ignored. Plurals and typos ("thrillers", "horor") are handled by :class:`NameInd
 
 @dataclass(frozen=True, slots=True)
 class Pick:
-    """The chosen movie; ``genre_exhausted`` when the chat's genre had nothing left to show."""
+    """The chosen movie and the tier (index in :data:`TIERS`) it came from."""
 
     movie_id: int
     tier: int
-    genre_exhausted: bool = False
 
 
 def rank(chat_id: int, movie_id: int) -> int:
@@ -125,13 +126,26 @@ class Picker:
         aliases = {alias: key[g] for alias, g in GENRE_ALIASES.items() if g in key}
         self._genre_index = NameIndex(names, popularity=sizes, aliases=aliases)
         self._genre_names: list[str] = list(names)
+        self._exact_genres = {normalize(name): name for name in names} | {
+            normalize(alias): g for alias, g in GENRE_ALIASES.items() if g in key
+        }
 
-    def resolve_genre(self, text: str) -> str | None:
-        """The catalog genre ``text`` names (any case, plural, alias, light typo), or None."""
+    def resolve_genre(self, text: str, *, strict: bool = False) -> str | None:
+        """The catalog genre ``text`` names (any case, alias, plural, light typo), or None.
+
+        ``strict``: only its name, an alias or a plural of either (``thrillers``,
+        ``documentaries``), no typo: for words that may as well be something else.
+        """
+        if strict:
+            key = normalize(text[:100])
+            forms = [key, key.removesuffix("s"), key.removesuffix("es")]
+            if key.endswith("ies"):
+                forms.append(key[:-3] + "y")
+            return next((self._exact_genres[f] for f in forms if f in self._exact_genres), None)
         match = self._genre_index.resolve(text[:100])
         return self._genre_names[match.key] if isinstance(match, Resolved) else None
 
-    def pool_size(self, genre: str | None = None, tiers: Iterable[int] = (0, 1)) -> int:
+    def pool_size(self, genre: str | None = None, tiers: Iterable[int] = MAIN_TIERS) -> int:
         """How many movies qualify (by default: the main thresholds, with or without poster)."""
         return sum(len(self._pools[t].get(genre, ())) for t in tiers)
 
@@ -140,22 +154,24 @@ class Picker:
     ) -> Pick | None:
         """The chat's movie for ``today``, or None if the catalog has nothing left to show.
 
-        ``history`` maps each movie the chat was shown to the last day it was. Within a tier,
-        movies never shown come first in the chat's order, then the ones shown longest ago (more
-        than a year ago). When the genre is exhausted, the whole pool is used instead.
+        ``history`` maps each movie the chat was shown to the last day it was. The first of these
+        with a movie the chat was not shown within the year gives it: the genre's main pool, the
+        whole main pool, the genre's relaxed tiers, all relaxed tiers; posters first in each.
+        Within a tier, movies never shown come first in the chat's order, then the ones shown
+        longest ago (more than a year ago).
         """
         cutoff = year_before(today)
 
         def order(movie_id: int) -> tuple[date, int]:
             return history.get(movie_id, date.min), rank(chat_id, movie_id)
 
-        for pool_genre in dict.fromkeys((genre, None)):
-            for tier, pool in enumerate(self._pools):
-                ids = pool.get(pool_genre, ())
-                candidates = [m for m in ids if history.get(m, date.min) <= cutoff]
-                if candidates:
-                    best = min(candidates, key=order)
-                    return Pick(best, tier, genre_exhausted=pool_genre != genre)
+        for tiers in (MAIN_TIERS, RELAXED_TIERS):
+            for pool_genre in dict.fromkeys((genre, None)):
+                for tier in tiers:
+                    ids = self._pools[tier].get(pool_genre, ())
+                    candidates = [m for m in ids if history.get(m, date.min) <= cutoff]
+                    if candidates:
+                        return Pick(min(candidates, key=order), tier)
         return None
 
 

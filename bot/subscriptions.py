@@ -2,29 +2,41 @@
 
 Every write is its own transaction, committed with ``synchronous=FULL`` in WAL mode before the
 call returns, so a subscription the bot has acknowledged survives the process being killed.
+Times come from the caller (``now``), never from the system clock, so that tests can run "at
+09:00 in Madrid".
 
 The ``posts`` table is both the pick history (no movie twice a year) and what keeps a chat from
 getting two posts on one day. A post goes ``pending`` (chosen, safe to send) → ``sending`` (a
 request is out) → ``sent``. A failure Telegram reports before doing anything puts it back to
-``pending`` for a retry; a post left ``sending`` (the process died mid-request, or the outcome is
-unknown) is never sent again: a missing post is better than a double one.
+``pending`` with the time of its next attempt (``retry_at``); a post left ``sending`` (the process
+died mid-request, or the outcome is unknown) is never sent again: a missing post is better than a
+double one. Each post keeps the UTC time it was scheduled for (``run_at``), which spaces posts
+out when a chat changes its time or zone (:data:`bot.schedule.MIN_GAP`).
 
 The schema version lives in ``PRAGMA user_version``; older databases are migrated in place.
 """
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-SCHEMA_VERSION = 2
+logger = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 3
+
+FALLBACK_ZONE = "UTC"
+"""The zone a subscription is served in when its stored zone no longer loads (a tzdata update
+dropped it, or the host lost its tz database): the row itself is left as it is, so the chat gets
+its own zone back once tzdata has it again, and a warning is logged each time the row is read."""
 
 _SCHEMA_V1 = """
 CREATE TABLE subscriptions (
@@ -50,9 +62,18 @@ CREATE TABLE IF NOT EXISTS posts (
 CREATE INDEX IF NOT EXISTS posts_by_movie ON posts (chat_id, movie_id, day);
 """
 
+_V3_COLUMNS = """
+ALTER TABLE posts ADD COLUMN run_at TEXT;
+ALTER TABLE posts ADD COLUMN retry_at TEXT;
+UPDATE posts SET run_at = updated_at;
+"""
+"""Version 3: when each post was due and when a pending one is retried. Posts written before
+have only the time of their last change, the closest known time to when they went out."""
+
 
 class StoreError(RuntimeError):
-    """The database cannot be used by this version of the code."""
+    """``STATE_DB`` cannot be used (unreadable, unwritable, not a database, or a newer schema);
+    the message is one line for the operator."""
 
 
 class PostState(StrEnum):
@@ -64,12 +85,17 @@ class PostState(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Subscription:
-    """A chat's daily pick: at ``at`` (wall-clock) in ``zone``, from ``genre`` if set."""
+    """A chat's daily pick: at ``at`` (wall-clock) in ``zone``, from ``genre`` if set.
+
+    ``since`` is when these settings were stored (UTC; None before): no post time before it is
+    ever caught up. It is bookkeeping, left out of comparisons.
+    """
 
     chat_id: int
     at: time
     zone: str
     genre: str | None = None
+    since: datetime | None = field(default=None, compare=False)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -78,34 +104,56 @@ class Subscription:
 
 @dataclass(frozen=True, slots=True)
 class Post:
-    """One chat's post of one (local) day."""
+    """One chat's post of one (local) day: the UTC time it was due (``run_at``) and, while
+    ``pending``, when it is tried again (``retry_at``; None: as soon as possible)."""
 
     chat_id: int
     day: date
     movie_id: int
     state: PostState
     attempts: int
+    run_at: datetime | None = None
+    retry_at: datetime | None = None
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat()
+
+
+def _moment(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 class Store:
-    """The subscriptions database. One connection, shared by the bot's event loop and jobs."""
+    """The subscriptions database. One connection, shared by the bot's event loop and jobs.
+
+    Opening it creates, checks and migrates the file; any problem is a :class:`StoreError`.
+    """
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(
-            path, isolation_level=None, check_same_thread=False, timeout=10.0
-        )
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA synchronous = FULL")
-        self._migrate()
+        try:
+            if str(path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(
+                path, isolation_level=None, check_same_thread=False, timeout=10.0
+            )
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"STATE_DB {self.path} cannot be opened: {exc}") from exc
+        try:
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = FULL")
+            self._migrate()
+        except (sqlite3.Error, StoreError) as exc:
+            self._db.close()
+            if isinstance(exc, StoreError):
+                raise
+            raise StoreError(f"STATE_DB {self.path} cannot be used: {exc}") from exc
 
     def close(self) -> None:
         with self._lock:
@@ -138,41 +186,50 @@ class Store:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 raise StoreError(
-                    f"{self.path} has schema version {version}, newer than this code's "
-                    f"{SCHEMA_VERSION}; run a newer version of the bot or use another STATE_DB"
+                    f"STATE_DB {self.path} has schema version {version}, newer than this code's "
+                    f"{SCHEMA_VERSION}: run a newer version of the bot or use another STATE_DB"
                 )
             if version == 0:
                 exists = db.execute(
                     "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'subscriptions'"
                 ).fetchone()
                 if not exists:
-                    for statement in _SCHEMA_V1.split(";"):
-                        if statement.strip():
-                            db.execute(statement)
+                    _run(db, _SCHEMA_V1)
                 version = 1
             if version == 1:
                 db.execute("ALTER TABLE subscriptions ADD COLUMN genre TEXT")
                 db.execute("ALTER TABLE subscriptions ADD COLUMN updated_at TEXT")
                 db.execute("UPDATE subscriptions SET updated_at = created_at")
-                for statement in _V2_TABLES.split(";"):
-                    if statement.strip():
-                        db.execute(statement)
+                _run(db, _V2_TABLES)
                 version = 2
+            if version == 2:
+                _run(db, _V3_COLUMNS)
+                version = 3
             db.execute(f"PRAGMA user_version = {version}")
 
     # -- subscriptions --------------------------------------------------------------------------
 
-    def subscribe(self, sub: Subscription) -> None:
-        """Create or replace the chat's subscription (durably, before this returns)."""
-        now = _now()
+    def subscribe(self, sub: Subscription, now: datetime) -> Subscription:
+        """Create or replace the chat's subscription (durably, before this returns); returns it
+        with ``since = now``.
+
+        Posts that never reached the chat (``pending`` or ``failed``) are forgotten: they
+        belonged to the old settings, and the new ones decide the next post.
+        """
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO subscriptions (chat_id, time, tz, genre, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET"
                 " time = excluded.time, tz = excluded.tz, genre = excluded.genre,"
                 " updated_at = excluded.updated_at",
-                (sub.chat_id, sub.at.strftime("%H:%M"), sub.zone, sub.genre, now, now),
+                (sub.chat_id, sub.at.strftime("%H:%M"), sub.zone, sub.genre, _iso(now),
+                 _iso(now)),
             )
+            db.execute(
+                "DELETE FROM posts WHERE chat_id = ? AND state IN (?, ?)",
+                (sub.chat_id, PostState.PENDING, PostState.FAILED),
+            )
+        return replace(sub, since=now)
 
     def unsubscribe(self, chat_id: int) -> bool:
         """End the subscription; its pick history stays. True if there was one."""
@@ -222,12 +279,23 @@ class Store:
             ).fetchone()
         return _post(row) if row else None
 
-    def claim(self, chat_id: int, day: date, movie_id: int) -> Post | None:
+    def recent(self, chat_id: int, since: date) -> list[Post]:
+        """The chat's posts of ``since`` and later days, oldest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM posts WHERE chat_id = ? AND day >= ? ORDER BY day",
+                (chat_id, since.isoformat()),
+            ).fetchall()
+        return [_post(row) for row in rows]
+
+    def claim(
+        self, chat_id: int, day: date, movie_id: int, *, run_at: datetime, now: datetime
+    ) -> Post | None:
         """Take the day's post for sending: returns it (now ``sending``) or None if it must not
         be sent (already sent, in flight, or given up).
 
-        A new post records ``movie_id``; a ``pending`` one (an earlier attempt failed before
-        Telegram did anything) keeps the movie it was given.
+        A new post records ``movie_id`` and the time it was due (``run_at``); a ``pending`` one
+        (an earlier attempt failed before Telegram did anything) keeps its movie and time.
         """
         with self._transaction() as db:
             row = db.execute(
@@ -235,36 +303,62 @@ class Store:
             ).fetchone()
             if row is None:
                 db.execute(
-                    "INSERT INTO posts (chat_id, day, movie_id, state, attempts, updated_at)"
-                    " VALUES (?, ?, ?, ?, 1, ?)",
-                    (chat_id, day.isoformat(), movie_id, PostState.SENDING, _now()),
+                    "INSERT INTO posts (chat_id, day, movie_id, state, attempts, updated_at,"
+                    " run_at) VALUES (?, ?, ?, ?, 1, ?, ?)",
+                    (chat_id, day.isoformat(), movie_id, PostState.SENDING, _iso(now),
+                     _iso(run_at)),
                 )
-                return Post(chat_id, day, movie_id, PostState.SENDING, 1)
+                return Post(chat_id, day, movie_id, PostState.SENDING, 1,
+                            run_at.astimezone(UTC))
             post = _post(row)
             if post.state is not PostState.PENDING:
                 return None
             db.execute(
-                "UPDATE posts SET state = ?, attempts = attempts + 1, updated_at = ?"
-                " WHERE chat_id = ? AND day = ?",
-                (PostState.SENDING, _now(), chat_id, day.isoformat()),
+                "UPDATE posts SET state = ?, attempts = attempts + 1, updated_at = ?,"
+                " retry_at = NULL WHERE chat_id = ? AND day = ?",
+                (PostState.SENDING, _iso(now), chat_id, day.isoformat()),
             )
-            return Post(chat_id, day, post.movie_id, PostState.SENDING, post.attempts + 1)
+            return replace(post, state=PostState.SENDING, attempts=post.attempts + 1,
+                           retry_at=None)
 
-    def finish(self, chat_id: int, day: date, state: PostState) -> None:
-        """Record how the day's attempt ended."""
+    def finish(
+        self, chat_id: int, day: date, state: PostState, *, now: datetime,
+        retry_at: datetime | None = None,
+    ) -> None:
+        """Record how the day's attempt ended (``retry_at``: when a ``pending`` post is next
+        tried)."""
         with self._transaction() as db:
             db.execute(
-                "UPDATE posts SET state = ?, updated_at = ? WHERE chat_id = ? AND day = ?",
-                (state, _now(), chat_id, day.isoformat()),
+                "UPDATE posts SET state = ?, updated_at = ?, retry_at = ?"
+                " WHERE chat_id = ? AND day = ?",
+                (state, _iso(now), _iso(retry_at) if retry_at else None, chat_id,
+                 day.isoformat()),
             )
+
+
+def _run(db: sqlite3.Connection, script: str) -> None:
+    """Each statement of ``script`` inside the current transaction (``executescript`` would
+    commit it)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
 
 
 def _subscription(row: sqlite3.Row) -> Subscription:
+    """The row as a subscription whose zone loads (see :data:`FALLBACK_ZONE`)."""
+    zone = row["tz"]
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        logger.warning("Daily pick: chat %s has zone %r, unknown to this tz database; serving "
+                       "it in %s", row["chat_id"], zone, FALLBACK_ZONE)
+        zone = FALLBACK_ZONE
     return Subscription(
         chat_id=row["chat_id"],
         at=time.fromisoformat(row["time"]),
-        zone=row["tz"],
+        zone=zone,
         genre=row["genre"],
+        since=_moment(row["updated_at"]),
     )
 
 
@@ -275,4 +369,6 @@ def _post(row: sqlite3.Row) -> Post:
         movie_id=row["movie_id"],
         state=PostState(row["state"]),
         attempts=row["attempts"],
+        run_at=_moment(row["run_at"]),
+        retry_at=_moment(row["retry_at"]),
     )

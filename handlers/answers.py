@@ -13,6 +13,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import buttons, formatting
+from bot.buttons import Button
 from bot.catalog import (
     Catalog,
     Choice,
@@ -37,7 +38,7 @@ MORE_LIKE_THIS = "🍿 More like this"
 def answer(catalog: Catalog, action: str, query: Query, page: int = 0) -> Reply | None:
     """The reply to ``action`` about ``query``; None when ``query`` is a :class:`Ref` that no
     longer points anywhere (a button from an older catalog)."""
-    if action == "recommend" and not recommendations_available(catalog):
+    if action == "recommend" and not catalog.can_recommend:
         return Reply(formatting.NO_RECOMMENDATIONS)
     result = _QUERIES[action](catalog, query)
     if isinstance(result, Choice):
@@ -45,9 +46,12 @@ def answer(catalog: Catalog, action: str, query: Query, page: int = 0) -> Reply 
     return _BUILDERS[action](catalog, action, result, query, page)
 
 
-def recommendations_available(catalog: Catalog) -> bool:
-    """Whether this catalog was loaded with its recommender (``python -m bot.recommender``)."""
-    return catalog.recommender is not None
+def answer_button(catalog: Catalog, button: Button | None) -> Reply | None:
+    """The reply a decoded button (pressed, or its ``/start`` deep link) asks for; None when it
+    has expired: made for another catalog (``button`` is None) or pointing at nothing now."""
+    if button is None:
+        return None
+    return answer(catalog, button.action, button.ref, button.page)
 
 
 # -- keyboards -----------------------------------------------------------------------------------
@@ -108,7 +112,7 @@ Builder = Callable[[Catalog, str, Found[Any], Query, int], Reply]
 def _movie(catalog: Catalog, action: str, found: Found[Movie], query: Query, page: int) -> Reply:
     movie = found.value
     rows: list[list[Any]] = []
-    if recommendations_available(catalog):
+    if catalog.can_recommend:
         rows.append([more_like_this(catalog, movie)])
     rows += _also_rows(catalog, action, found.also)
     poster = formatting.poster_url(movie)
@@ -152,7 +156,7 @@ def _recommend(catalog: Catalog, action: str, found: Found[Any], query: Query,
     """Five movies with their reasons; a button under each opens its card."""
     picks, movie = found.value.picks, found.value.movie
     if not picks:
-        return Reply(formatting.not_enough_data(movie),
+        return Reply(formatting.not_enough_data(movie.ref),
                      _keyboard(_also_rows(catalog, action, found.also)))
     rows = [[_button(catalog, f"🎬 {ref.label}", "movie", Ref(Kind.MOVIE, ref.id))]
             for ref, _reason in picks]

@@ -16,27 +16,36 @@ from handlers import answers, replies
 
 
 async def on_button(update: Update, context: Context) -> None:
+    """Answer the press, then answer the query (stops the button's spinner).
+
+    The query is answered last, once the reply is shown: if showing it fails, the error
+    handler's apology is the query's one answer (Telegram refuses a second).
+    """
     query = update.callback_query
     if query is None:
         return
     catalog = context.bot_data.catalog
     button = buttons.decode(query.data or "", catalog.version)
-    reply = answers.answer(catalog, button.action, button.ref, button.page) if button else None
-    if button is None or reply is None:
+    if button is None:
         await query.answer(formatting.EXPIRED)
         return
     message = query.message if isinstance(query.message, Message) else None
     if message is not None and message.chat.type == Chat.CHANNEL:
         message = None
-    if button.edit and (message is not None or query.inline_message_id):
-        await query.answer()
-        await replies.edit(query, reply)
-    elif message is not None:
-        await query.answer()
-        await replies.send(message, reply)
-    else:
+    in_place = button.edit and (message is not None or bool(query.inline_message_id))
+    if not in_place and message is None:
         payload = buttons.deep_link_payload(query.data or "")
         await query.answer(url=f"https://t.me/{context.bot.username}?start={payload}")
+        return
+    reply = answers.answer_button(catalog, button)
+    if reply is None:
+        await query.answer(formatting.EXPIRED)
+        return
+    if in_place:
+        await replies.edit(query, reply)
+    elif message is not None:
+        await replies.send(message, reply)
+    await query.answer()
 
 
 def register(application: Application) -> None:

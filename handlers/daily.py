@@ -5,14 +5,15 @@ post, ``/daily off`` ends it. In groups only admins may change it (``getChatMemb
 admins count); in channels the command is posted in the channel itself.
 
 Each subscription is one JobQueue job (``daily:<chat id>``) firing at the chat's wall-clock time
-(:class:`bot.schedule.DailyTrigger`). The state lives in SQLite (:mod:`bot.subscriptions`),
-written before any acknowledgement; :func:`restore` re-creates the jobs at start, sends posts
-missed less than :data:`~bot.schedule.CATCH_UP` ago and resumes the day's retries.
+(:class:`bot.schedule.DailyTrigger`), plus a one-off job (``daily-retry:<chat id>``) when a post
+is to be sent again. Both jobs, and :func:`restore` at start, do what :func:`bot.schedule.plan`
+decides; this module only translates: Telegram's errors into a :class:`bot.schedule.Failure`,
+decisions into jobs, store writes and log lines.
 
-A post is recorded as ``sending`` before its request goes out and ``sent`` after, so nothing
-(a retry, a restart, a second fire of the job) posts twice on one day. A chat that blocked or
-removed the bot, or no longer exists, is unsubscribed; Telegram's flood limits and network
-errors that happened before the request reached Telegram are retried later the same day.
+The state lives in SQLite (:mod:`bot.subscriptions`), opened and checked when the application
+is built (a bad ``STATE_DB`` stops the bot at start) and written before any acknowledgement. A
+post is recorded as ``sending`` before its request goes out and ``sent`` after, so nothing (a
+retry, a restart, a second fire of the job) posts twice on one day.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from weakref import WeakKeyDictionary
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
 from telegram import (
@@ -62,18 +62,25 @@ from bot.picks import Picker
 from bot.schedule import (
     CATCH_UP,
     BadGenre,
+    BadOffset,
     BadTime,
     BadZoneOrGenre,
     DailyTrigger,
+    Failure,
     Off,
     Request,
+    Retry,
+    Send,
     Show,
-    day_end,
-    next_run,
+    Skip,
+    Skipped,
+    after_failure,
+    horizon,
+    next_post,
     parse_command,
-    previous_run,
+    plan,
 )
-from bot.subscriptions import PostState, Store, Subscription
+from bot.subscriptions import Post, PostState, Store, Subscription
 from handlers import answers
 from handlers.queries import clean, split_command
 
@@ -92,11 +99,6 @@ they never take an update from another module's handler."""
 
 MISFIRE_GRACE = int(CATCH_UP.total_seconds())
 """A job the scheduler could not start on time (busy loop, suspended host) still runs this late."""
-
-RETRY_DELAYS = (30, 120, 600, 1800, 3600)
-"""Seconds before each retry after a network error; the last repeats until the day ends."""
-
-MAX_ATTEMPTS = 12
 
 ADMINS = {ChatMember.ADMINISTRATOR, ChatMember.OWNER}
 
@@ -121,27 +123,21 @@ def _utcnow() -> datetime:
 
 
 class Daily:
-    """The daily picks of one Application: the store (opened on first use), the picker, the
-    clock (replaceable in tests, so a test can be "at 09:00 in Madrid" without waiting)."""
+    """The daily picks of one Application: the store, the picker, the clock (replaceable in
+    tests, so a test can be "at 09:00 in Madrid" without waiting).
+
+    The store is opened, checked and migrated here: a ``STATE_DB`` that cannot be used raises
+    :class:`bot.subscriptions.StoreError` before the bot starts.
+    """
 
     def __init__(self, path: Path, clock: Callable[[], datetime] = _utcnow) -> None:
         self.path = path
         self.clock = clock
-        self._store: Store | None = None
+        self.store = Store(path)
 
-    @property
-    def store(self) -> Store:
-        if self._store is None:
-            self._store = Store(self.path)
-        return self._store
-
-    def subscription(self, chat_id: int) -> Subscription | None:
-        """The chat's subscription; looking does not create the database."""
-        return self.store.get(chat_id) if self.has_state() else None
-
-    def has_state(self) -> bool:
-        """Whether there is anything to restore (a start without a database creates none)."""
-        return self._store is not None or self.path.exists()
+    def posts(self, chat_id: int, now: datetime) -> list[Post]:
+        """The chat's posts that :func:`bot.schedule.plan` needs at ``now``."""
+        return self.store.recent(chat_id, horizon(now))
 
     def picker(self, catalog: Catalog) -> Picker:
         picker = _PICKERS.get(catalog)
@@ -150,9 +146,7 @@ class Daily:
         return picker
 
     def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+        self.store.close()
 
 
 def service(application: Application) -> Daily:
@@ -174,15 +168,16 @@ async def on_daily(update: Update, context: Context) -> None:
     application = context.application
     daily = service(application)
     catalog = _catalog(application)
-    _name, _target, rest = split_command(message.text)
+    command = split_command(message)
+    rest = command.argument if command is not None else ""
     parsed = parse_command(clean(rest).split()[:12], daily.picker(catalog).resolve_genre)
     if isinstance(parsed, Show):
-        sub = daily.subscription(message.chat.id)
+        sub = daily.store.get(message.chat.id)
         now = daily.clock()
-        run = next_run(now, sub.at, sub.tz) if sub else None
+        run = next_post(now, sub, daily.posts(sub.chat_id, now)) if sub else None
         await message.reply_text(formatting.daily_status(sub, run, now))
         return
-    if isinstance(parsed, BadTime | BadZoneOrGenre | BadGenre):
+    if isinstance(parsed, BadTime | BadZoneOrGenre | BadOffset | BadGenre):
         await message.reply_text(formatting.daily_error(parsed, daily.picker(catalog).genres))
         return
     if not await may_change(message, context):
@@ -196,14 +191,14 @@ async def on_daily(update: Update, context: Context) -> None:
         await message.reply_text(formatting.daily_off(had))
         return
     assert isinstance(parsed, Request)
-    sub = Subscription(chat_id, parsed.at, parsed.zone, parsed.genre)
-    daily.store.subscribe(sub)
+    now = daily.clock()
+    sub = daily.store.subscribe(Subscription(chat_id, parsed.at, parsed.zone, parsed.genre), now)
+    unschedule(application, chat_id)  # a retry of the old settings' post: forgotten with it
     schedule(application, sub)
     logger.info("Daily pick: chat %s subscribed at %s %s (%s)", chat_id,
                 f"{sub.at:%H:%M}", sub.zone, sub.genre or "any genre")
     pool = daily.picker(catalog).pool_size(sub.genre)
-    now = daily.clock()
-    run = next_run(now, sub.at, sub.tz)
+    run = next_post(now, sub, daily.posts(chat_id, now))
     await message.reply_text(formatting.daily_confirmation(sub, run, now, pool))
 
 
@@ -242,7 +237,7 @@ def schedule(application: Application, sub: Subscription) -> Job:
     """(Re)place the chat's daily job."""
     _remove(application, f"{JOB_PREFIX}{sub.chat_id}")
     return _job_queue(application).run_custom(
-        _daily_job,
+        _post_job,
         job_kwargs={
             "trigger": DailyTrigger(sub.at, sub.tz),
             "misfire_grace_time": MISFIRE_GRACE,
@@ -258,22 +253,19 @@ def unschedule(application: Application, chat_id: int) -> None:
     _remove(application, f"{RETRY_PREFIX}{chat_id}")
 
 
-def _retry_later(application: Application, chat_id: int, day: date, seconds: float) -> None:
+def _retry_at(application: Application, chat_id: int, at: datetime, now: datetime) -> None:
+    """(Re)place the chat's one-off job that posts at ``at`` (``now`` on the service's clock)."""
     _remove(application, f"{RETRY_PREFIX}{chat_id}")
     _job_queue(application).run_once(
-        _retry_job, when=max(seconds, 0.0), data=day, name=f"{RETRY_PREFIX}{chat_id}",
+        _post_job, when=max((at - now).total_seconds(), 0.0), name=f"{RETRY_PREFIX}{chat_id}",
         chat_id=chat_id, job_kwargs={"misfire_grace_time": None},
     )
 
 
-async def _daily_job(context: Context) -> None:
+async def _post_job(context: Context) -> None:
+    """The daily job and the retry job alike: do what is due for the chat now."""
     assert context.job is not None and context.job.chat_id is not None
     await post(context.application, context.job.chat_id)
-
-
-async def _retry_job(context: Context) -> None:
-    assert context.job is not None and context.job.chat_id is not None
-    await post(context.application, context.job.chat_id, context.job.data)
 
 
 def _keyboard(catalog: Catalog, movie: Movie) -> InlineKeyboardMarkup:
@@ -307,123 +299,136 @@ def _chat_gone(exc: TelegramError) -> bool:
     return isinstance(exc, BadRequest) and "chat not found" in exc.message.lower()
 
 
-def _maybe_delivered(exc: NetworkError) -> bool:
-    """Whether Telegram may have acted on a request that failed this way.
+def _failure(exc: TelegramError) -> Failure:
+    """What Telegram's error means for the post (see :class:`bot.schedule.Failure`).
 
-    An HTTP error answer from Telegram (no cause) or a transport failure before the request was
-    out (:data:`_NOT_SENT`) means no; a timeout or broken connection while waiting for the answer
-    means maybe.
+    Only a transport failure before the request was out (:data:`_NOT_SENT`) is known not to
+    have reached Telegram. Every other network error (an HTTP 5xx, whatever its body; a
+    timeout; a connection lost while waiting for the answer) may have been acted on.
     """
-    cause = exc.__cause__
-    return cause is not None and not isinstance(cause, _NOT_SENT)
+    if _chat_gone(exc):
+        return Failure.GONE
+    if isinstance(exc, RetryAfter):
+        return Failure.FLOOD
+    if isinstance(exc, BadRequest) or not isinstance(exc, NetworkError):
+        return Failure.REFUSED
+    if isinstance(exc.__cause__, _NOT_SENT):
+        return Failure.NOT_SENT
+    return Failure.MAYBE_DELIVERED
 
 
-def _seconds(exc: RetryAfter) -> float:
-    """``retry_after`` in seconds, whichever type this python-telegram-bot version gives."""
+def _wait(exc: TelegramError) -> timedelta:
+    """How long Telegram asked to wait (``retry_after``, whichever type this
+    python-telegram-bot version gives); zero for other errors."""
+    if not isinstance(exc, RetryAfter):
+        return timedelta(0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PTBDeprecationWarning)
         value = exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+    return value if isinstance(value, timedelta) else timedelta(seconds=value)
 
 
-async def post(application: Application, chat_id: int, day: date | None = None) -> PostState | None:
-    """Send the chat's pick for ``day`` unless it was sent (or may have been) already.
-
-    Without ``day`` (the daily job), the day is that of the latest post time, skipped if that
-    was :data:`CATCH_UP` ago or more. Returns the post's state afterwards, None if no post.
-    """
+async def post(application: Application, chat_id: int) -> None:
+    """Do what :func:`bot.schedule.plan` decides for the chat now: send its post, plan a
+    retry, or skip the post time."""
     daily = service(application)
-    store = daily.store
-    sub = store.get(chat_id)
+    sub = daily.store.get(chat_id)
     if sub is None:
         unschedule(application, chat_id)
-        return None
+        return
     now = daily.clock().astimezone(UTC)
-    zone = sub.tz
-    if day is None:
-        run = previous_run(now, sub.at, zone)
-        if now - run >= CATCH_UP:
-            logger.warning("Daily pick: chat %s, post of %s skipped: %s late", chat_id,
-                           run.date(), now - run)
-            return None
-        day = run.date()
-    if now >= day_end(day, zone):
-        logger.warning("Daily pick: chat %s missed its post of %s", chat_id, day)
-        return None
-    existing = store.post(chat_id, day)
-    if existing is not None and existing.state is not PostState.PENDING:
-        return existing.state
+    decision = plan(now, sub, daily.posts(chat_id, now))
+    if isinstance(decision, Send):
+        await _send_post(application, sub, decision, now)
+    else:
+        _follow(application, sub, decision, now)
+
+
+def _follow(application: Application, sub: Subscription, decision: Retry | Skip | None,
+            now: datetime) -> None:
+    """Carry out a decision that sends nothing now: schedule the retry, or log a skipped post
+    time (and give up its pending post when the day is over)."""
+    if isinstance(decision, Retry):
+        _retry_at(application, sub.chat_id, decision.at, now)
+    elif decision is not None:
+        if decision.why is Skipped.DAY_OVER:
+            service(application).store.finish(sub.chat_id, decision.day, PostState.FAILED,
+                                              now=now)
+        log = logger.info if decision.why is Skipped.TOO_SOON else logger.warning
+        log("Daily pick: chat %s, no post for %s: %s", sub.chat_id, decision.day, decision.why)
+
+
+async def _send_post(application: Application, sub: Subscription, decision: Send,
+                     now: datetime) -> None:
+    """Send the day's post: its movie (chosen now, or kept from a failed attempt) claimed in
+    the store first, the outcome recorded after."""
+    daily = service(application)
+    store = daily.store
+    chat_id, day = sub.chat_id, decision.day
     catalog = _catalog(application)
-    movie_id = existing.movie_id if existing else None
-    if movie_id is None:
+    existing = store.post(chat_id, day)
+    if existing is not None:
+        movie_id = existing.movie_id
+    else:
         pick = daily.picker(catalog).pick(chat_id, day, store.history(chat_id), sub.genre)
         if pick is None:
             logger.warning("Daily pick: nothing left to show chat %s", chat_id)
-            return None
+            return
         movie_id = pick.movie_id
-    claimed = store.claim(chat_id, day, movie_id)
+    claimed = store.claim(chat_id, day, movie_id, run_at=decision.run, now=now)
     if claimed is None:
-        return None
+        return
     movie = catalog.movie_by_id(claimed.movie_id)
     if movie is None:
         logger.error("Daily pick: movie %s is not in the catalog", claimed.movie_id)
-        store.finish(chat_id, day, PostState.FAILED)
-        return PostState.FAILED
+        store.finish(chat_id, day, PostState.FAILED, now=now)
+        return
     try:
         await _send(application, chat_id, movie)
     except ChatMigrated as exc:
-        return await _migrated(application, chat_id, exc.new_chat_id, day)
+        await _migrated(application, chat_id, exc.new_chat_id, day)
+        return
     except TelegramError as exc:
-        return _failed(application, sub, day, claimed.attempts, exc)
-    store.finish(chat_id, day, PostState.SENT)
+        _failed(application, sub, claimed, exc)
+        return
+    store.finish(chat_id, day, PostState.SENT, now=daily.clock())
     logger.info("Daily pick: sent movie %s to chat %s for %s", movie.id, chat_id, day)
-    return PostState.SENT
 
 
-def _failed(
-    application: Application, sub: Subscription, day: date, attempts: int, exc: TelegramError
-) -> PostState:
-    """Record a failed send; unsubscribe a chat that is gone; plan a retry where one is safe."""
-    store = service(application).store
-    chat_id = sub.chat_id
-    if _chat_gone(exc):
-        store.finish(chat_id, day, PostState.FAILED)
-        store.unsubscribe(chat_id)
+def _failed(application: Application, sub: Subscription, post: Post, exc: TelegramError) -> None:
+    """Record a failed send as :func:`bot.schedule.after_failure` decides; unsubscribe a chat
+    that is gone."""
+    daily = service(application)
+    chat_id, day = sub.chat_id, post.day
+    failure = _failure(exc)
+    now = daily.clock().astimezone(UTC)
+    outcome = after_failure(now, sub, post, failure, _wait(exc))
+    if isinstance(outcome, Retry):
+        daily.store.finish(chat_id, day, PostState.PENDING, now=now, retry_at=outcome.at)
+        _retry_at(application, chat_id, outcome.at, now)
+        logger.warning("Daily pick: chat %s, %s: %s (%s); retrying in %d s", chat_id, day,
+                       failure, exc, (outcome.at - now).total_seconds())
+        return
+    if outcome is PostState.FAILED:
+        daily.store.finish(chat_id, day, PostState.FAILED, now=now)
+    if failure is Failure.GONE:
+        daily.store.unsubscribe(chat_id)
         unschedule(application, chat_id)
         logger.warning("Daily pick: chat %s is gone (%s); unsubscribed", chat_id, exc.message)
-        return PostState.FAILED
-    if isinstance(exc, RetryAfter):
-        delay = _seconds(exc) + 1
-    elif isinstance(exc, NetworkError) and not _maybe_delivered(exc):
-        delay = RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1]
-    elif isinstance(exc, NetworkError):
-        logger.warning(
-            "Daily pick: chat %s, %s: outcome unknown (%s); not sent again, to never post twice",
-            chat_id, day, exc,
-        )
-        return PostState.SENDING
+    elif failure is Failure.MAYBE_DELIVERED:
+        logger.warning("Daily pick: chat %s, %s: outcome unknown (%s); not sent again, to never "
+                       "post twice", chat_id, day, exc)
     else:
-        store.finish(chat_id, day, PostState.FAILED)
-        logger.error("Daily pick: Telegram refused the post in chat %s: %s", chat_id, exc)
-        return PostState.FAILED
-    now = service(application).clock().astimezone(UTC)
-    if attempts >= MAX_ATTEMPTS or now + timedelta(seconds=delay) >= day_end(day, sub.tz):
-        store.finish(chat_id, day, PostState.FAILED)
-        logger.warning("Daily pick: chat %s, %s: giving up after %d attempts (%s)", chat_id, day,
-                       attempts, exc)
-        return PostState.FAILED
-    store.finish(chat_id, day, PostState.PENDING)
-    _retry_later(application, chat_id, day, delay)
-    logger.warning("Daily pick: chat %s, %s: %s; retrying in %d s", chat_id, day, exc, delay)
-    return PostState.PENDING
+        logger.error("Daily pick: chat %s, %s: %s after %d attempt(s): %s; no post that day",
+                     chat_id, day, failure, post.attempts, exc)
 
 
-async def _migrated(application: Application, old: int, new: int, day: date) -> PostState | None:
+async def _migrated(application: Application, old: int, new: int, day: date) -> None:
     """The group became a supergroup: follow it to its new id and post there."""
-    store = service(application).store
-    store.finish(old, day, PostState.PENDING)
+    daily = service(application)
+    daily.store.finish(old, day, PostState.PENDING, now=daily.clock())
     move_chat(application, old, new)
-    return await post(application, new, day)
+    await post(application, new)
 
 
 def move_chat(application: Application, old: int, new: int) -> None:
@@ -440,32 +445,22 @@ def move_chat(application: Application, old: int, new: int) -> None:
 
 
 async def restore(application: Application) -> int:
-    """Re-create every stored subscription's job; post what was missed less than
-    :data:`CATCH_UP` ago; resume retries of today's posts. Safe to run more than once.
-    Returns how many subscriptions are scheduled."""
+    """Re-create every stored subscription's job and do what :func:`bot.schedule.plan` decides
+    for it now: a post missed while the bot was down (less than
+    :data:`~bot.schedule.CATCH_UP` ago) or a pending retry gets its job. Safe to run more than
+    once. Returns how many subscriptions are scheduled."""
     daily = service(application)
-    if not daily.has_state():
-        return 0
-    store = daily.store
     now = daily.clock().astimezone(UTC)
-    count = 0
-    for sub in store.all():
-        try:
-            zone = ZoneInfo(sub.zone)
-        except (ZoneInfoNotFoundError, ValueError):
-            logger.error("Daily pick: chat %s has unknown zone %r; not scheduled", sub.chat_id,
-                         sub.zone)
-            continue
+    subs = daily.store.all()
+    for sub in subs:
         schedule(application, sub)
-        count += 1
-        run = previous_run(now, sub.at, zone)
-        existing = store.post(sub.chat_id, run.date())
-        missed = existing is None and now - run < CATCH_UP
-        retry = existing is not None and existing.state is PostState.PENDING
-        if missed or retry:
-            _retry_later(application, sub.chat_id, run.date(), 0)
-    logger.info("Daily pick: restored %d subscription(s)", count)
-    return count
+        decision = plan(now, sub, daily.posts(sub.chat_id, now))
+        if isinstance(decision, Send):
+            _retry_at(application, sub.chat_id, now, now)  # from a job, not in the start-up
+        else:
+            _follow(application, sub, decision, now)
+    logger.info("Daily pick: restored %d subscription(s)", len(subs))
+    return len(subs)
 
 
 async def _restore_job(context: Context) -> None:
@@ -493,8 +488,6 @@ async def on_my_membership(update: Update, context: Context) -> None:
                                                                  ChatMember.BANNED):
         return
     daily = service(context.application)
-    if not daily.has_state():
-        return
     chat_id = change.chat.id
     if daily.store.unsubscribe(chat_id):
         unschedule(context.application, chat_id)
@@ -504,7 +497,8 @@ async def on_my_membership(update: Update, context: Context) -> None:
 def register(application: Application) -> None:
     """Add /daily and its listeners; schedule :func:`restore` to run as the JobQueue starts.
 
-    The database is ``settings.state_db`` (``STATE_DB``); it is opened on first use.
+    The database is ``settings.state_db`` (``STATE_DB``), opened and checked here: one that
+    cannot be used raises :class:`bot.subscriptions.StoreError`, before the bot starts.
     """
     job_queue = _job_queue(application)
     application.bot_data[DAILY_KEY] = Daily(Path(application.bot_data.settings.state_db))

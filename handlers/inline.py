@@ -7,7 +7,6 @@ from telegram import (
     InlineQueryResultArticle,
     InlineQueryResultsButton,
     InputTextMessageContent,
-    LinkPreviewOptions,
     Update,
 )
 from telegram.constants import ParseMode
@@ -18,6 +17,7 @@ from bot.catalog import Catalog, Movie
 from bot.context import Context
 from handlers import answers
 from handlers.queries import clean
+from handlers.replies import poster_preview
 from handlers.start import INLINE_PAYLOAD
 
 MAX_RESULTS = 10
@@ -25,27 +25,18 @@ CACHE_SECONDS = 300
 HINT = InlineQueryResultsButton("Type a movie title…", start_parameter=INLINE_PAYLOAD)
 
 
-def matching_movies(catalog: Catalog, query: str) -> list[Movie]:
-    """Up to ten movies for what was typed so far, best first."""
-    return [catalog.movie_at(c.key) for c in catalog.titles.search(query, limit=MAX_RESULTS)]
-
-
 def result(catalog: Catalog, movie: Movie) -> InlineQueryResultArticle:
     """One result: title, year and a line; picking it posts the card (poster as preview)."""
-    poster = formatting.poster_url(movie)
-    preview = (
-        LinkPreviewOptions(url=poster, prefer_large_media=True, show_above_text=True)
-        if poster else LinkPreviewOptions(is_disabled=True)
-    )
     keyboard = None
-    if answers.recommendations_available(catalog):
+    if catalog.can_recommend:
         keyboard = InlineKeyboardMarkup([[answers.more_like_this(catalog, movie)]])
     return InlineQueryResultArticle(
         id=str(movie.id),
-        title=formatting.title_text(movie),
+        title=movie.ref.label,
         description=formatting.inline_description(movie),
         input_message_content=InputTextMessageContent(
-            formatting.movie_card(movie), parse_mode=ParseMode.HTML, link_preview_options=preview
+            formatting.movie_card(movie), parse_mode=ParseMode.HTML,
+            link_preview_options=poster_preview(formatting.poster_url(movie)),
         ),
         reply_markup=keyboard,
         thumbnail_url=formatting.thumbnail_url(movie),
@@ -61,7 +52,7 @@ async def on_inline_query(update: Update, context: Context) -> None:
         await inline.answer([], button=HINT, cache_time=CACHE_SECONDS)
         return
     catalog = context.bot_data.catalog
-    results = [result(catalog, movie) for movie in matching_movies(catalog, query)]
+    results = [result(catalog, movie) for movie in catalog.search_movies(query, MAX_RESULTS)]
     await inline.answer(results, cache_time=CACHE_SECONDS, button=None if results else HINT)
 
 

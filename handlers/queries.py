@@ -1,13 +1,15 @@
 """The catalog commands (/movie, /runtime, /director ...) and plain messages in private chats.
 
 ``/runtime Toy Story`` answers at once. A command with no argument answers with its usage in
-groups; in a private chat it asks "Which movie?" and the next message is the argument. Any
-other text in a private chat is looked up as a movie.
+groups; in a private chat it asks "Which movie?" and the next message is the argument, unless
+another command comes first. Any other text in a private chat is looked up as a movie.
 """
 
 from __future__ import annotations
 
-from telegram import Chat, ForceReply, Message, Update
+from typing import NamedTuple
+
+from telegram import Chat, ForceReply, Message, MessageEntity, Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from bot import formatting
@@ -15,9 +17,16 @@ from bot.context import Context
 from handlers import answers, replies
 from handlers.commands import BY_NAME, QUERIES
 
-MAX_QUERY_CHARS = 1_000
+MAX_TEXT_CHARS = 1_000
+"""How much of what a user typed a handler keeps (more is cut off before any work): a bound on
+memory and echoed text, not on the search. The catalog matches only the first
+``bot.matching.MAX_QUERY_CHARS`` characters of the normalized query."""
+
 AWAITING = "awaiting"
 """``chat_data`` key: the command whose argument the next private message is."""
+
+FORGET_GROUP = -2
+"""Handler group of :func:`forget_question`: it sees every command before any answer to it."""
 
 NEW_MESSAGES = filters.UpdateType.MESSAGE
 """Edited messages and channel posts are not commands to answer."""
@@ -25,24 +34,53 @@ NEW_MESSAGES = filters.UpdateType.MESSAGE
 
 def clean(text: str) -> str:
     """What the user typed, on one line: control characters become spaces, length is capped."""
-    text = text[: MAX_QUERY_CHARS * 2]
+    text = text[: MAX_TEXT_CHARS * 2]
     return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())[
-        :MAX_QUERY_CHARS
+        :MAX_TEXT_CHARS
     ]
 
 
-def split_command(text: str) -> tuple[str, str, str]:
-    """``/runtime@Bot Toy Story`` -> (``runtime``, ``Bot``, ``Toy Story``)."""
-    parts = text.split(maxsplit=1)
-    if not parts:
-        return "", "", ""
-    name, _, target = parts[0][1:].partition("@")
-    return name.lower(), target, parts[1] if len(parts) > 1 else ""
+class CommandText(NamedTuple):
+    """A command as Telegram delimits it: ``/runtime@Bot,Toy Story`` is ``runtime`` (lower
+    case), ``Bot`` (empty when bare) and ``,Toy Story``."""
+
+    name: str
+    target: str
+    argument: str
+
+
+def split_command(message: Message) -> CommandText | None:
+    """The command ``message`` starts with, or None.
+
+    Taken from the ``bot_command`` entity at offset 0, as python-telegram-bot's
+    ``CommandHandler`` does: Telegram ends a command at the first character that is not a
+    letter, digit or ``_`` (``/movie,Toy Story`` is ``/movie``), so splitting at whitespace
+    would not name the command that was matched.
+    """
+    entity = next(
+        (e for e in message.entities if e.type == MessageEntity.BOT_COMMAND and e.offset == 0),
+        None,
+    )
+    if entity is None or not message.text:
+        return None
+    command = message.parse_entity(entity)
+    name, _, target = command[1:].partition("@")
+    return CommandText(name.lower(), target, message.text[len(command):])
 
 
 def addressed_to_me(target: str, username: str | None) -> bool:
     """A command with no ``@bot`` part is for any bot; else only for the one it names."""
     return not target or (username is not None and target.lower() == username.lower())
+
+
+def answered_in_group(command: CommandText, application: Application,
+                      username: str | None) -> bool:
+    """Whether this bot answers ``command`` in a group: one it knows, bare or addressed to it,
+    or an unknown one addressed to it by name ("I don't know ..."). A bare unknown command
+    (``/roll d20``) is for some other bot."""
+    if not addressed_to_me(command.target, username):
+        return False
+    return bool(command.target) or command.name in known_commands(application)
 
 
 async def answer_query(message: Message, context: Context, action: str, query: str) -> None:
@@ -55,11 +93,11 @@ async def answer_query(message: Message, context: Context, action: str, query: s
 async def on_query_command(update: Update, context: Context) -> None:
     """/movie, /runtime, /recommend, /director, /collection, /company, /country, /language."""
     message = update.effective_message
-    if message is None or not message.text:
+    parts = split_command(message) if message is not None else None
+    if message is None or parts is None:
         return
-    name, _target, rest = split_command(message.text)
-    command = BY_NAME[name]
-    query = clean(rest)
+    command = BY_NAME[parts.name]
+    query = clean(parts.argument)
     if query:
         await answer_query(message, context, command.name, query)
         return
@@ -89,6 +127,13 @@ async def on_private_text(update: Update, context: Context) -> None:
     await answer_query(message, context, action, query)
 
 
+async def forget_question(update: Update, context: Context) -> None:
+    """Any command in a private chat drops a pending "Which ...?": the question belonged to the
+    command before, so the next plain message is a title again, not that command's argument."""
+    if context.chat_data is not None:
+        context.chat_data.pop(AWAITING, None)
+
+
 async def on_private_other(update: Update, context: Context) -> None:
     """Stickers, photos, voice... in a private chat: say what the bot reads."""
     message = update.effective_message
@@ -111,19 +156,23 @@ async def on_unknown_command(update: Update, context: Context) -> None:
     """A command no handler knows: answered in private chats, and in groups when addressed
     to this bot by name (a bare ``/foo`` in a group may be for another bot)."""
     message = update.effective_message
-    if message is None or not message.text:
+    command = split_command(message) if message is not None else None
+    if message is None or command is None or command.name in known_commands(context.application):
         return
-    name, target, _rest = split_command(message.text)
-    if name in known_commands(context.application):
+    if message.chat.type == Chat.PRIVATE:
+        if not addressed_to_me(command.target, context.bot.username):
+            return
+    elif not answered_in_group(command, context.application, context.bot.username):
         return
-    if not addressed_to_me(target, context.bot.username):
-        return
-    if message.chat.type != Chat.PRIVATE and not target:
-        return
-    await message.reply_text(formatting.unknown_command("/" + name))
+    await message.reply_text(formatting.unknown_command("/" + command.name))
 
 
 def register(application: Application) -> None:
+    application.add_handler(
+        MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE & NEW_MESSAGES,
+                       forget_question),
+        group=FORGET_GROUP,
+    )
     application.add_handler(
         CommandHandler([c.name for c in QUERIES], on_query_command, filters=NEW_MESSAGES)
     )

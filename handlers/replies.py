@@ -22,6 +22,14 @@ UNEDITABLE = ("message can't be edited", "message to edit not found")
 """Telegram's words for a message that cannot take the answer in place."""
 
 
+def poster_preview(poster: str | None) -> LinkPreviewOptions:
+    """How a text movie card shows its poster: as a large link preview above the text (none
+    without a poster). Used where the card cannot be a photo with a caption."""
+    if poster:
+        return LinkPreviewOptions(url=poster, prefer_large_media=True, show_above_text=True)
+    return NO_PREVIEW
+
+
 @dataclass(frozen=True, slots=True)
 class Reply:
     """One answer, ready to send: HTML ``text`` (4,096 characters at most), its buttons, and
@@ -34,10 +42,7 @@ class Reply:
 
     @property
     def preview(self) -> LinkPreviewOptions:
-        """Text messages show the poster, if any, as a large preview above the text."""
-        if self.photo:
-            return LinkPreviewOptions(url=self.photo, prefer_large_media=True, show_above_text=True)
-        return NO_PREVIEW
+        return poster_preview(self.photo)
 
 
 async def send(message: Message, reply: Reply) -> Message:
@@ -49,6 +54,10 @@ async def send(message: Message, reply: Reply) -> Message:
             )
         except BadRequest as exc:
             logger.info("Telegram refused the poster (%s); sending the text card", exc.message)
+    return await _send_text(message, reply)
+
+
+async def _send_text(message: Message, reply: Reply) -> Message:
     return await message.reply_text(
         reply.text, reply_markup=reply.keyboard, link_preview_options=reply.preview
     )
@@ -58,27 +67,32 @@ async def edit(query: CallbackQuery, reply: Reply) -> None:
     """Put ``reply`` in place of the message under which ``query``'s button was pressed.
 
     A photo message can only become another photo; a text answer to a photo message, or an
-    answer to a message that can no longer be edited, is sent as a new message instead.
-    Pressing the button of what is already shown changes nothing.
+    answer to a message that can no longer be edited, is sent as a new message instead, and
+    so is the text card when Telegram cannot fetch the new poster. Pressing the button of what
+    is already shown changes nothing.
     """
-    message = query.message
+    message = query.message if isinstance(query.message, Message) else None
+    if message is not None and message.photo and not reply.photo:
+        await send(message, reply)
+        return
     try:
-        if isinstance(message, Message) and message.photo:
-            if reply.photo:
-                media = InputMediaPhoto(reply.photo, caption=reply.caption,
-                                        parse_mode=ParseMode.HTML)
-                await query.edit_message_media(media, reply_markup=reply.keyboard)
-            else:
-                await send(message, reply)
-            return
-        await query.edit_message_text(
-            reply.text, reply_markup=reply.keyboard, link_preview_options=reply.preview
-        )
+        if message is not None and message.photo:
+            media = InputMediaPhoto(reply.photo, caption=reply.caption, parse_mode=ParseMode.HTML)
+            await query.edit_message_media(media, reply_markup=reply.keyboard)
+        else:
+            await query.edit_message_text(
+                reply.text, reply_markup=reply.keyboard, link_preview_options=reply.preview
+            )
     except BadRequest as exc:
         reason = exc.message.lower()
         if "not modified" in reason:
             return
-        if isinstance(message, Message) and any(words in reason for words in UNEDITABLE):
+        if message is None:
+            raise
+        if any(words in reason for words in UNEDITABLE):
             await send(message, reply)
-            return
-        raise
+        elif message.photo:
+            logger.info("Telegram refused the poster (%s); sending the text card", exc.message)
+            await _send_text(message, reply)
+        else:
+            raise

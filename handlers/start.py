@@ -23,8 +23,7 @@ async def on_start(update: Update, context: Context) -> None:
     catalog = context.bot_data.catalog
     payload = context.args[0] if context.args else ""
     if payload and payload != INLINE_PAYLOAD:
-        button = buttons.decode(payload, catalog.version)
-        reply = answers.answer(catalog, button.action, button.ref, button.page) if button else None
+        reply = answers.answer_button(catalog, buttons.decode(payload, catalog.version))
         if reply is None:
             await message.reply_text(formatting.EXPIRED_LINK)
         else:

@@ -5,8 +5,9 @@ Three parts:
 1. :class:`RecordingRequest`: python-telegram-bot's request object, recording each Bot API call
    (``Call(method, params)``) instead of sending it and answering with plausible results
    (getMe, sendMessage, sendPhoto, editMessageText, answerCallbackQuery, answerInlineQuery,
-   setMyCommands, getChat, getChatMember...). ``fail(...)`` makes a method fail like Telegram
-   does (403 blocked, 400 chat not found, 429 retry_after). :class:`BotHarness` drives a real
+   setMyCommands, getChat, getChatMember...); like Telegram, a callback query is answered once
+   (a second answer gets a 400). ``fail(...)`` makes a method fail like Telegram does (403
+   blocked, 400 chat not found, 429 retry_after). :class:`BotHarness` drives a real
    ``Application`` built on it, synchronously: ``harness.send(private_message("/start"))``.
 2. Update factories returning Bot API JSON dicts (usable in-process and over HTTP):
    :func:`private_message`, :func:`group_message`, :func:`edited_message`, :func:`channel_post`,

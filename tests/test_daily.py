@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
+import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -20,11 +22,11 @@ from telegram.error import ChatMigrated
 from telegram.ext import Job
 
 from bot import buttons
-from bot.app import build_application
+from bot.app import RETRIES, build_application
 from bot.catalog import Catalog, Kind
 from bot.config import Settings
 from bot.offline import LocalBotAPI
-from bot.subscriptions import PostState, Store, Subscription
+from bot.subscriptions import SCHEMA_VERSION, PostState, Store, StoreError, Subscription
 from handlers import daily
 from tests.botapi import (
     CHANNEL_ID,
@@ -61,16 +63,18 @@ class Clock:
 class DailyBot:
     """A bot with daily picks on a database in ``tmp_path``; ``restart`` keeps the database."""
 
-    def __init__(self, catalog: Catalog, path: Path, now: datetime) -> None:
+    def __init__(self, catalog: Catalog, path: Path, now: datetime, rate_limit: bool) -> None:
         self.catalog = catalog
         self.path = path
         self.clock = Clock(now)
+        self.rate_limit = rate_limit
         self._start()
 
     def _start(self) -> None:
         self.request = RecordingRequest()
         settings = Settings(token=TOKEN, state_db=str(self.path))
-        app = build_application(settings, self.catalog, request=self.request, rate_limit=False)
+        app = build_application(settings, self.catalog, request=self.request,
+                                rate_limit=self.rate_limit)
         self.harness = BotHarness(app, self.request)
         self.app = app
         self.service = daily.service(app)
@@ -129,12 +133,13 @@ class DailyBot:
 def make_bot(
     catalog: Catalog, tmp_path: Path
 ) -> Iterator[Callable[..., DailyBot]]:
-    """Bots on one database: ``make_bot()`` then, to restart, ``bot.restart()``."""
+    """Bots on one database: ``make_bot()`` then, to restart, ``bot.restart()``. Without the
+    rate limiter unless asked (``rate_limit=True``, as in production)."""
     path = tmp_path / "state" / "daily.sqlite3"
     made: list[DailyBot] = []
 
-    def make(now: datetime = MONDAY_8_CET) -> DailyBot:
-        made.append(DailyBot(catalog, path, now))
+    def make(now: datetime = MONDAY_8_CET, *, rate_limit: bool = False) -> DailyBot:
+        made.append(DailyBot(catalog, path, now, rate_limit))
         return made[-1]
 
     yield make
@@ -204,10 +209,10 @@ def test_more_like_this_answers_with_recommend(dbot: DailyBot, catalog: Catalog)
     [(_label, data)] = photo.buttons[0]
     calls = dbot.send(callback_query(data, message=bot_message(photo=True)))
     answer = [c for c in posts(calls) if c.chat_id == USER_ID]
+    assert catalog.recommender is not None, "the bundled catalog ships its recommender"
     assert len(answer) == 1
-    if catalog.recommender is not None:
-        assert "If you liked" in answer[0].text
-        assert movie.title.split()[0] in answer[0].text
+    assert "If you liked" in answer[0].text
+    assert movie.title.split()[0] in answer[0].text
 
 
 def test_genre_restricts_picks(dbot: DailyBot, catalog: Catalog) -> None:
@@ -219,6 +224,39 @@ def test_genre_restricts_picks(dbot: DailyBot, catalog: Catalog) -> None:
         [post] = posts(dbot.run(job))
         movie = catalog.movie_by_id(movie_of(post, catalog))
         assert movie is not None and "Comedy" in movie.genres
+
+
+def test_a_later_time_the_same_day_is_promised_for_when_it_posts(
+    dbot: DailyBot, catalog: Catalog
+) -> None:
+    """09:00 Madrid posted; at 10:00 the chat moves to 21:00: its first post is tomorrow."""
+    dbot.send(private_message("/daily 09:00 Europe/Madrid"))
+    dbot.clock.now = NINE_CET
+    assert len(posts(dbot.run(dbot.job(USER_ID)))) == 1
+    dbot.clock.now = NINE_CET + timedelta(hours=1)
+    [reply] = dbot.send(private_message("/daily 21:00 Europe/Madrid"))
+    assert "\nFirst post: Tue 3 Mar at 21:00 (in 35 h).\n" in reply.text
+    [status] = dbot.send(private_message("/daily"))
+    assert "\nNext post: Tue 3 Mar at 21:00 (in 35 h).\n" in status.text
+    dbot.clock.now = datetime(2026, 3, 2, 20, tzinfo=UTC)  # 21:00 today
+    assert dbot.run(dbot.job(USER_ID)) == []
+    dbot.clock.now = datetime(2026, 3, 3, 20, tzinfo=UTC)
+    assert len(posts(dbot.run(dbot.job(USER_ID)))) == 1
+
+
+def test_moving_west_never_posts_twice_within_20_hours(make_bot: Callable[..., DailyBot]) -> None:
+    """09:00 Tokyo posted (00:00 UTC); the chat moves to 16:45 Los Angeles, 45 minutes away."""
+    b = make_bot(datetime(2026, 3, 1, 23, tzinfo=UTC))
+    b.send(private_message("/daily 9:00 Tokyo"))
+    b.clock.now = datetime(2026, 3, 2, 0, tzinfo=UTC)
+    assert len(posts(b.run(b.job(USER_ID)))) == 1
+    [reply] = b.send(private_message("/daily 16:45 America/Los_Angeles"))
+    assert "\nFirst post: Tue 3 Mar at 16:45 (in 48 h 45 min).\n" in reply.text
+    sent = []
+    for hours in (0.75, 24.75, 48.75):  # 16:45 in Los Angeles on 1, 2 and 3 March
+        b.clock.now = datetime(2026, 3, 2, 0, tzinfo=UTC) + timedelta(hours=hours)
+        sent.append(len(posts(b.run(b.job(USER_ID)))))
+    assert sent == [0, 0, 1]
 
 
 def test_small_genre_warns_that_picks_will_widen(dbot: DailyBot) -> None:
@@ -275,7 +313,12 @@ def test_status_change_and_off(dbot: DailyBot) -> None:
         ("/daily 🎬🎬🎬", "“🎬🎬🎬” is not a time."),
         ("/daily " + "9" * 5000, "is not a time."),
         ("/daily 9:00 " + "x " * 3000, "is neither a time zone nor a genre."),
-        ("/daily 9:00 UTC+5:30", "is neither a time zone nor a genre."),
+        ("/daily 9:00 UTC-3:30", "“UTC-3:30” is not an offset any time zone keeps all year."),
+        ("/daily 9:00 UTC-3:30", "such as America/St_Johns or Asia/Kolkata"),
+        ("/daily 9 Roma", "“Roma” is neither a time zone nor a genre. Did you mean the time zone "
+                          "Europe/Rome, or the genre Romance?"),
+        ("/daily 9:00 Madrid 🎬", "I don't know the genre “🎬”."),
+        ("/daily 9:00 🎬", "“🎬” is neither a time zone nor a genre."),
     ],
 )
 def test_bad_input_gets_a_clear_message(dbot: DailyBot, text: str, expected: str | None) -> None:
@@ -293,6 +336,29 @@ def test_bad_input_gets_a_clear_message(dbot: DailyBot, text: str, expected: str
 def test_control_characters_alone_are_ignored_as_arguments(dbot: DailyBot) -> None:
     [reply] = dbot.send(private_message("/daily 9:00 \x00\x07\x1b"))
     assert reply.text.startswith("✅ Daily pick on: every day at <b>09:00</b> UTC")
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "zone", "shown"),
+    [
+        ("/daily 9:00 UTC+2", time(9), "Etc/GMT-2", "<b>09:00</b> UTC+2."),
+        ("/daily 9:00 GMT+5", time(9), "Etc/GMT-5", "<b>09:00</b> UTC+5."),
+        ("/daily 9:00 GMT-5", time(9), "Etc/GMT+5", "<b>09:00</b> UTC-5."),
+        ("/daily 9 am Europe/Madrid", time(9), "Europe/Madrid", "<b>09:00</b> Europe/Madrid."),
+        ("/daily 9:00 PM", time(21), "UTC", "<b>21:00</b> UTC."),
+        ("/daily 9:00 New York City", time(9), "America/New_York",
+         "<b>09:00</b> America/New_York."),
+        ("/daily 9:00 UTC+5:30", time(9), "Asia/Kolkata", "<b>09:00</b> Asia/Kolkata."),
+    ],
+)
+def test_zones_and_times_as_people_write_them(
+    dbot: DailyBot, text: str, at: time, zone: str, shown: str
+) -> None:
+    [reply] = dbot.send(private_message(text))
+    assert reply.text.startswith(f"✅ Daily pick on: every day at {shown}\nFirst post: ")
+    assert dbot.store.get(USER_ID) == Subscription(USER_ID, at, zone)
+    [status] = dbot.send(private_message("/daily"))
+    assert shown in status.text
 
 
 # -- who may change it -----------------------------------------------------------------------------
@@ -379,24 +445,16 @@ def test_a_gone_chat_is_unsubscribed_and_logged(
                for r in caplog.records)
 
 
-@pytest.mark.parametrize(
-    "failure",
-    [{"status": 429, "description": "Too Many Requests: retry after 30", "retry_after": 30},
-     {"status": 502, "description": "Bad Gateway"}],
-    ids=["retry-after", "bad-gateway"],
-)
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
-def test_flood_limit_and_network_error_retried_later_that_day_once(
-    dbot: DailyBot, catalog: Catalog, failure: dict[str, Any]
-) -> None:
+def test_flood_limit_retried_later_that_day_once(dbot: DailyBot, catalog: Catalog) -> None:
     dbot.send(private_message("/daily 09:00 Europe/Madrid"))
-    dbot.request.fail("sendPhoto", **failure)
+    dbot.request.fail("sendPhoto", 429, "Too Many Requests: retry after 30", retry_after=30)
     dbot.clock.now = NINE_CET
     assert [c.method for c in dbot.run(dbot.job(USER_ID))] == ["sendPhoto"]
     record = dbot.store.post(USER_ID, NINE_CET.date())
     assert record.state is PostState.PENDING
+    assert record.retry_at == NINE_CET + timedelta(seconds=31)
     retry = dbot.job(USER_ID, daily.RETRY_PREFIX)
-    assert retry.data == NINE_CET.date()
 
     dbot.clock.now = NINE_CET + timedelta(seconds=31)
     [post] = dbot.run(retry)
@@ -415,14 +473,52 @@ def raise_in_transport(error: Exception) -> Callable[[Call], Any]:
     return answer
 
 
-def test_a_request_that_may_have_arrived_is_never_sent_again(dbot: DailyBot) -> None:
+def answer_raw(request: RecordingRequest, method: str, status: int, body: bytes) -> None:
+    """Every ``method`` call gets this HTTP answer (a proxy's HTML error page, say)."""
+    do_request = request.do_request
+
+    async def raw(url: str, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        if url.rsplit("/", 1)[-1] != method:
+            return await do_request(url, *args, **kwargs)
+        request.calls.append(Call(method))
+        return status, body
+
+    request.do_request = raw  # type: ignore[method-assign]
+
+
+def json_error(status: int, description: str) -> Callable[[DailyBot], None]:
+    return lambda b: b.request.fail("sendPhoto", status, description, times=0)
+
+
+def html_error(status: int) -> Callable[[DailyBot], None]:
+    page = f"<html><body><h1>{status}</h1>nginx</body></html>".encode()
+    return lambda b: answer_raw(b.request, "sendPhoto", status, page)
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        lambda b: b.request.results.__setitem__(
+            "sendPhoto", raise_in_transport(httpx.ReadTimeout("read timed out"))),
+        json_error(502, "Bad Gateway"),
+        json_error(500, "Internal Server Error"),
+        html_error(502),
+        html_error(504),
+    ],
+    ids=["read-timeout", "502-json", "500-json", "502-html", "504-html"],
+)
+def test_a_request_that_may_have_arrived_is_never_sent_again(
+    dbot: DailyBot, failure: Callable[[DailyBot], None], caplog: pytest.LogCaptureFixture
+) -> None:
+    """One rule, whatever the body: a 5xx or a timeout may have posted, so it is not resent."""
     dbot.send(private_message("/daily 09:00 Europe/Madrid"))
-    dbot.request.results["sendPhoto"] = raise_in_transport(httpx.ReadTimeout("read timed out"))
+    failure(dbot)
     dbot.clock.now = NINE_CET
-    dbot.run(dbot.job(USER_ID))
+    with caplog.at_level(logging.WARNING, logger="handlers.daily"):
+        assert [c.method for c in dbot.run(dbot.job(USER_ID))] == ["sendPhoto"]
+    assert "outcome unknown" in caplog.text
     assert dbot.store.post(USER_ID, NINE_CET.date()).state is PostState.SENDING
     assert dbot.jobs(daily.RETRY_PREFIX) == []
-    del dbot.request.results["sendPhoto"]
     assert dbot.run(dbot.job(USER_ID)) == []
     dbot.restart()
     dbot.restore()
@@ -440,9 +536,39 @@ def test_a_connection_that_never_opened_is_retried(dbot: DailyBot) -> None:
     assert [c.method for c in dbot.run(dbot.job(USER_ID, daily.RETRY_PREFIX))] == ["sendPhoto"]
 
 
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+def test_flood_limit_through_the_rate_limiter(
+    make_bot: Callable[..., DailyBot], catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As in production: AIORateLimiter waits out a 429 and retries RETRIES times; if Telegram
+    still refuses, the post is pending and retried later by the bot, once."""
+    waits: list[float] = []
+    real_sleep = asyncio.sleep
+
+    async def no_wait(delay: float, result: Any = None) -> Any:
+        waits.append(delay)
+        return await real_sleep(0, result)
+
+    monkeypatch.setattr(asyncio, "sleep", no_wait)
+    b = make_bot(rate_limit=True)
+    b.send(private_message("/daily 09:00 Europe/Madrid"))
+    b.request.fail("sendPhoto", 429, "Too Many Requests: retry after 5", retry_after=5,
+                   times=RETRIES + 1)
+    b.clock.now = NINE_CET
+    assert [c.method for c in b.run(b.job(USER_ID))] == ["sendPhoto"] * (RETRIES + 1)
+    assert waits == [pytest.approx(5.1)] * RETRIES
+    record = b.store.post(USER_ID, NINE_CET.date())
+    assert (record.state, record.retry_at) == (PostState.PENDING, NINE_CET + timedelta(seconds=6))
+    b.clock.now = record.retry_at
+    [post] = b.run(b.job(USER_ID, daily.RETRY_PREFIX))
+    assert post.method == "sendPhoto" and movie_of(post, catalog) == record.movie_id
+    assert b.store.post(USER_ID, NINE_CET.date()).state is PostState.SENT
+    assert b.run(b.job(USER_ID)) == []
+
+
 def test_retries_stop_at_the_end_of_the_local_day(dbot: DailyBot) -> None:
     dbot.send(private_message("/daily 23:59 Europe/Madrid"))
-    dbot.request.fail("sendPhoto", 502, "Bad Gateway", times=0)
+    dbot.request.results["sendPhoto"] = raise_in_transport(httpx.ConnectError("refused"))
     dbot.clock.now = datetime(2026, 3, 2, 22, 59, tzinfo=UTC)
     dbot.run(dbot.job(USER_ID))
     dbot.clock.now += timedelta(seconds=30)
@@ -532,10 +658,44 @@ def test_restore_runs_when_the_application_starts(make_bot: Callable[..., DailyB
     first.harness.run(first.app.stop())
 
 
-def test_no_database_no_restore(make_bot: Callable[..., DailyBot], tmp_path: Path) -> None:
+@pytest.mark.parametrize("problem", ["newer", "corrupt", "under-a-file"])
+def test_a_bad_state_db_stops_the_bot_as_it_is_built(
+    catalog: Catalog, tmp_path: Path, problem: str
+) -> None:
+    path = tmp_path / "daily.sqlite3"
+    if problem == "newer":
+        Store(path).close()
+        db = sqlite3.connect(path)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+        db.commit()
+        db.close()
+    elif problem == "corrupt":
+        path.write_bytes(b"\x00garbage" * 512)
+    else:
+        path = tmp_path / "a-file" / "daily.sqlite3"
+        path.parent.write_text("")
+    with pytest.raises(StoreError, match=f"^STATE_DB {re.escape(str(path))}"):
+        build_application(Settings(token=TOKEN, state_db=str(path)), catalog,
+                          request=RecordingRequest())
+
+
+def test_a_start_on_a_new_database_restores_nothing(make_bot: Callable[..., DailyBot]) -> None:
     b = make_bot()
+    assert b.path.exists(), "created and checked as the bot is built"
     assert b.restore() == 0
-    assert not (tmp_path / "state" / "daily.sqlite3").exists()
+
+
+def test_a_zone_tzdata_dropped_is_served_in_utc(make_bot: Callable[..., DailyBot]) -> None:
+    first = make_bot()
+    first.send(private_message("/daily 09:00 Europe/Madrid"))
+    first.store._db.execute("UPDATE subscriptions SET tz = 'Europe/Atlantis'")
+    first.restart()
+    assert first.restore() == 1
+    assert first.job(USER_ID).job.trigger.zone.key == "UTC"
+    [status] = first.send(private_message("/daily"))
+    assert status.text.startswith("📅 Daily pick every day at <b>09:00</b> UTC.\nNext post: ")
+    first.clock.now = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    assert len(posts(first.run(first.job(USER_ID)))) == 1
 
 
 @pytest.mark.parametrize(
@@ -558,10 +718,27 @@ def test_a_post_missed_while_down_is_sent_if_less_than_an_hour_late(
     assert first.run(first.job(USER_ID)) == []
 
 
+def test_no_catch_up_for_a_post_time_before_the_subscription(
+    make_bot: Callable[..., DailyBot]
+) -> None:
+    """Subscribed at 09:20 for 09:00: the first post is tomorrow, even if the bot restarts."""
+    first = make_bot(NINE_CET + timedelta(minutes=20))
+    [reply] = first.send(private_message("/daily 09:00 Europe/Madrid"))
+    assert "\nFirst post: Tue 3 Mar at 09:00 (in 23 h 40 min).\n" in reply.text
+    first.clock.now = NINE_CET + timedelta(minutes=30)
+    first.restart()
+    first.restore()
+    assert first.jobs(daily.RETRY_PREFIX) == []
+    assert first.run(first.job(USER_ID)) == []
+    first.clock.now = NINE_CET + timedelta(days=1)
+    assert len(posts(first.run(first.job(USER_ID)))) == 1
+
+
 def test_a_post_interrupted_by_a_crash_is_not_sent_again(make_bot: Callable[..., DailyBot]) -> None:
     first = make_bot()
     first.send(private_message("/daily 09:00 Europe/Madrid"))
-    first.store.claim(USER_ID, NINE_CET.date(), 862)  # killed between the claim and the answer
+    # killed between the claim and the answer:
+    first.store.claim(USER_ID, NINE_CET.date(), 862, run_at=NINE_CET, now=NINE_CET)
     first.clock.now = NINE_CET + timedelta(minutes=10)
     first.restart()
     first.restore()
@@ -569,10 +746,11 @@ def test_a_post_interrupted_by_a_crash_is_not_sent_again(make_bot: Callable[...,
     assert first.run(first.job(USER_ID)) == []
 
 
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
 def test_pending_retry_is_resumed_after_a_restart(make_bot: Callable[..., DailyBot]) -> None:
     first = make_bot()
     first.send(private_message("/daily 09:00 Europe/Madrid"))
-    first.request.fail("sendPhoto", 502, "Bad Gateway")
+    first.request.fail("sendPhoto", 429, "Too Many Requests: retry after 5", retry_after=5)
     first.clock.now = NINE_CET
     first.run(first.job(USER_ID))
     first.clock.now = NINE_CET + timedelta(hours=3)
@@ -585,18 +763,15 @@ def test_pending_retry_is_resumed_after_a_restart(make_bot: Callable[..., DailyB
 # -- daylight saving -------------------------------------------------------------------------------
 
 
-def test_dst_change_keeps_0900_local(dbot: DailyBot) -> None:
+def test_the_first_summer_day_posts_at_0900_local(dbot: DailyBot) -> None:
+    """The trigger's DST behaviour is tested in ``test_daily_schedule.py``; this is the post."""
     dbot.send(private_message("/daily 09:00 Europe/Madrid"))
-    trigger = dbot.job(USER_ID).job.trigger
-    for start, utc_hours in [(datetime(2026, 3, 27, 12, tzinfo=UTC), [8, 7, 7]),
-                             (datetime(2026, 10, 23, 12, tzinfo=UTC), [7, 8, 8])]:
-        fires, previous, now = [], None, start
-        for _ in range(3):
-            previous = trigger.get_next_fire_time(previous, now)
-            fires.append(previous)
-            now = previous.astimezone(UTC) + timedelta(seconds=1)
-        assert [f.astimezone(MADRID).time() for f in fires] == [time(9)] * 3
-        assert [f.astimezone(UTC).hour for f in fires] == utc_hours
     dbot.clock.now = datetime(2026, 3, 29, 7, 0, tzinfo=UTC)  # 09:00 CEST, the first summer day
     assert len(posts(dbot.run(dbot.job(USER_ID)))) == 1
     assert dbot.store.post(USER_ID, datetime(2026, 3, 29).date()).state is PostState.SENT
+
+
+def test_a_time_skipped_by_dst_is_shown_as_it_will_post(make_bot: Callable[..., DailyBot]) -> None:
+    b = make_bot(datetime(2026, 3, 28, 12, tzinfo=UTC))
+    [reply] = b.send(private_message("/daily 02:30 Europe/Madrid"))
+    assert "First post: Sun 29 Mar at 03:30 (in 13 h 30 min)." in reply.text

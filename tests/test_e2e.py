@@ -80,6 +80,11 @@ def test_bot_process_answers_private_group_and_button(catalog: Catalog, tmp_path
             assert edited.params["text"] == "🎬 <b>Hamlet</b>: 155 min, 1948."
             server.wait_for("answerCallbackQuery")
             assert len(server.api.of("sendMessage")) == 2  # the other bot's command: ignored
+            # Edits are not asked for: no handler answers them.
+            polls = server.api.of("getUpdates")
+            assert polls[-1].params["allowed_updates"] == [
+                "message", "channel_post", "callback_query", "inline_query", "my_chat_member"
+            ]
         finally:
             returncode, log = stop(process)
     assert returncode == 0, log

@@ -210,7 +210,9 @@ def test_collection_company() -> None:
          "Several countries match “Korea”. Which one?"),
         (Choice(Kind.DIRECTOR, "zzz", False, ()),
          "No director found for “zzz”. Check the spelling and try again."),
-        (Choice(Kind.LANGUAGE, "!!!", False, (), empty=True), "Please give a language name."),
+        (Choice(Kind.LANGUAGE, " ", False, (), empty=True), "Please give a language name."),
+        (Choice(Kind.DIRECTOR, "🎬🍿", False, (), empty=True),
+         "No director found for “🎬🍿”. Check the spelling and try again."),
     ],
 )
 def test_choice(choice: Choice, text: str) -> None:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 
 import pytest
 
 from bot import buttons, formatting
 from bot.app import build_application
 from bot.buttons import Button
-from bot.catalog import Catalog, Kind, MovieRef, Ref
+from bot.catalog import Catalog, DirectorStats, Found, Kind, MovieRef, Option, Ref
 from bot.config import Settings
-from handlers import commands
+from handlers import answers, commands
 from handlers.answers import NEXT, PREV
 from tests.botapi import (
     TOKEN,
@@ -21,6 +22,7 @@ from tests.botapi import (
     RecordingRequest,
     bot_message,
     callback_query,
+    group_message,
     inline_query,
     private_message,
 )
@@ -133,12 +135,12 @@ def test_pressing_a_candidate_answers_in_place(bot_harness: BotHarness, catalog:
     data = choice.buttons[2][0][1]
     under = bot_message(choice.text, message_id=555)
     calls = bot_harness.send(callback_query(data, message=under))
-    assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
-    assert set(calls[0].params) == {"callback_query_id"}
-    assert calls[1].params["chat_id"] == USER_ID
-    assert calls[1].params["message_id"] == 555
-    assert calls[1].text == "🎬 <b>Hamlet</b>: 155 min, 1948."
-    assert calls[1].parse_mode == HTML
+    assert [c.method for c in calls] == ["editMessageText", "answerCallbackQuery"]
+    assert calls[0].params["chat_id"] == USER_ID
+    assert calls[0].params["message_id"] == 555
+    assert calls[0].text == "🎬 <b>Hamlet</b>: 155 min, 1948."
+    assert calls[0].parse_mode == HTML
+    assert set(calls[1].params) == {"callback_query_id"}
 
 
 def test_pressing_a_movie_candidate_edits_in_the_card_with_its_poster(
@@ -146,7 +148,7 @@ def test_pressing_a_movie_candidate_edits_in_the_card_with_its_poster(
 ) -> None:
     choice = only(bot_harness.send(private_message("/movie hamlet")), "sendMessage")
     calls = bot_harness.send(callback_query(choice.buttons[0][0][1], message=bot_message()))
-    edit = calls[1]
+    edit = calls[0]
     assert edit.method == "editMessageText"
     assert edit.text.startswith("🎬 <b>Hamlet (1996)</b>")
     preview = edit.params["link_preview_options"]
@@ -206,14 +208,14 @@ def test_long_answers_are_paginated_with_prev_next_editing_one_message(
     under = bot_message(first.text, message_id=777)
     next_data = first.buttons[0][0][1]
     calls = bot_harness.send(callback_query(next_data, message=under))
-    page2 = calls[1]
+    page2 = calls[0]
     assert (page2.method, page2.params["message_id"]) == ("editMessageText", 777)
     assert page2.text.endswith("<i>Page 2/2</i>")
     assert len(page2.text) <= formatting.MESSAGE_LIMIT
     assert labels(page2) == [PREV]
     assert "Cheyenne Autumn (1964)" in page2.text
 
-    back = bot_harness.send(callback_query(page2.buttons[0][0][1], message=under))[1]
+    back = bot_harness.send(callback_query(page2.buttons[0][0][1], message=under))[0]
     assert back.text == first.text
 
 
@@ -221,7 +223,7 @@ def test_same_page_again_is_not_an_error(bot_harness: BotHarness) -> None:
     first = only(bot_harness.send(private_message("/director John Ford")), "sendMessage")
     bot_harness.request.fail("editMessageText", 400, "Bad Request: message is not modified")
     calls = bot_harness.send(callback_query(first.buttons[0][0][1], message=bot_message()))
-    assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"]
+    assert [c.method for c in calls] == ["editMessageText", "answerCallbackQuery"]
 
 
 def test_every_string_is_escaped(bot_harness: BotHarness) -> None:
@@ -272,8 +274,82 @@ def test_plain_text_in_private_is_a_movie_lookup(bot_harness: BotHarness) -> Non
 
 
 def test_unknown_command(bot_harness: BotHarness) -> None:
-    call = only(bot_harness.send(private_message("/frobnicate now")), "sendMessage")
-    assert call.text == "I don't know /frobnicate. /help lists what I can do."
+    for text in ("/frobnicate now", "/frobnicate,now"):
+        call = only(bot_harness.send(private_message(text)), "sendMessage")
+        assert call.text == "I don't know /frobnicate. /help lists what I can do."
+
+
+@pytest.mark.parametrize("between", ["/movie Toy Story", "/help", "/frobnicate"])
+def test_a_command_cancels_a_pending_question(bot_harness: BotHarness, between: str) -> None:
+    ask = only(bot_harness.send(private_message("/director")), "sendMessage")
+    assert ask.text.startswith("Which director?")
+    bot_harness.send(private_message(between))
+    card = only(bot_harness.send(private_message("Heat")), "sendPhoto")
+    assert card.text.startswith("🎬 <b>Heat (1995)</b>")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("/director 🎬🍿", "No director found for “🎬🍿”. Check the spelling and try again."),
+        ("/country 🇫🇷", "No country found for “🇫🇷”. Check the spelling and try again."),
+    ],
+)
+def test_a_query_with_nothing_searchable_is_not_found(
+    bot_harness: BotHarness, text: str, expected: str
+) -> None:
+    assert only(bot_harness.send(private_message(text)), "sendMessage").text == expected
+
+
+def test_a_same_named_movie_keeps_the_others_as_buttons(bot_harness: BotHarness) -> None:
+    """Pressing "↪ Heat (1972)" under the Heat (1995) card swaps the card and offers the other
+    Heats, so the user can keep looking."""
+    card = only(bot_harness.send(private_message("/movie Heat")), "sendPhoto")
+    assert card.text.startswith("🎬 <b>Heat (1995)</b>")
+    assert labels(card)[1:] == ["↪ Heat (1972)", "↪ Heat (1986)"]
+    data = dict(row[0] for row in card.buttons)["↪ Heat (1972)"]
+    under = bot_message(card.text, photo=True, message_id=321)
+    calls = bot_harness.send(callback_query(data, message=under))
+    assert [c.method for c in calls] == ["editMessageMedia", "answerCallbackQuery"]
+    swapped = calls[0]
+    assert swapped.params["message_id"] == 321
+    assert swapped.text.startswith("🎬 <b>Heat (1972)</b>")
+    assert labels(swapped) == ["🍿 More like this", "↪ Heat (1995)", "↪ Heat (1986)"]
+
+
+def test_a_poster_telegram_cannot_fetch_edits_in_as_a_text_card(
+    bot_harness: BotHarness, catalog: Catalog
+) -> None:
+    data = buttons.encode("movie", Ref(Kind.MOVIE, 4579), catalog.version, edit=True)
+    bot_harness.request.fail("editMessageMedia", 400,
+                             "Bad Request: wrong file identifier/HTTP URL specified")
+    calls = bot_harness.send(callback_query(data, message=bot_message(photo=True)))
+    assert [c.method for c in calls] == ["editMessageMedia", "sendMessage", "answerCallbackQuery"]
+    card = calls[1]
+    assert card.text.startswith("🎬 <b>Heat (1972)</b>")
+    assert card.params["link_preview_options"]["url"].endswith("/l6xBVdKfjteFnQucRRJoyIRJOkm.jpg")
+    assert "↪ Heat (1995)" in labels(card)
+    assert "text" not in calls[2].params  # answered, no apology
+
+
+def test_every_page_keeps_the_same_named_alternatives(
+    bot_harness: BotHarness, catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No paged answer in the data has a namesake, so one is made up: both pages, the second
+    reached through a Next button, offer it."""
+    namesake = Option(Ref(Kind.DIRECTOR, 1), "John Ford (another)")
+
+    def director(catalog: Catalog, query: str | Ref) -> Found[DirectorStats]:
+        found = Catalog.director(catalog, query)
+        assert isinstance(found, Found)
+        return dataclasses.replace(found, also=(namesake,))
+
+    monkeypatch.setitem(answers._QUERIES, "director", director)
+    first = only(bot_harness.send(private_message("/director John Ford")), "sendMessage")
+    assert labels(first) == [NEXT, "↪ John Ford (another)"]
+    page2 = bot_harness.send(callback_query(first.buttons[0][0][1], message=bot_message()))[0]
+    assert page2.text.endswith("<i>Page 2/2</i>")
+    assert labels(page2) == [PREV, "↪ John Ford (another)"]
 
 
 def test_expired_and_foreign_buttons(bot_harness: BotHarness) -> None:
@@ -298,8 +374,8 @@ def test_daily_post_button_answers_with_recommendations(
     data = buttons.encode("recommend", Ref(Kind.MOVIE, 603), catalog.version)
     post = bot_message("Today's pick: The Matrix", photo=True, message_id=900)
     calls = bot_harness.send(callback_query(data, message=post))
-    assert [c.method for c in calls] == ["answerCallbackQuery", "sendMessage"]
-    answer = calls[1]
+    assert [c.method for c in calls] == ["sendMessage", "answerCallbackQuery"]
+    answer = calls[0]
     assert answer.chat_id == USER_ID
     assert answer.text.startswith("🍿 If you liked <b>The Matrix (1999)</b>:")
     assert len(answer.buttons) == 5
@@ -316,8 +392,8 @@ def test_recommend_command(bot_harness: BotHarness, catalog: Catalog) -> None:
     first = pressed(call, call.buttons[0][0][0], catalog)
     assert (first.action, first.ref.kind, first.edit) == ("movie", Kind.MOVIE, False)
     card = bot_harness.send(callback_query(call.buttons[0][0][1], message=bot_message()))
-    assert card[0].method == "answerCallbackQuery"
-    assert card[1].method in ("sendPhoto", "sendMessage")
+    assert [c.method for c in card][1:] == ["answerCallbackQuery"]
+    assert card[0].method in ("sendPhoto", "sendMessage")
 
 
 def test_inline_query_lists_matching_movies(bot_harness: BotHarness) -> None:
@@ -345,6 +421,7 @@ def test_inline_query_empty_and_hopeless(bot_harness: BotHarness) -> None:
     assert empty.params["button"] == {"text": "Type a movie title…", "start_parameter": "inline"}
     hopeless = only(bot_harness.send(inline_query("qwzxvqwzxv")), "answerInlineQuery")
     assert hopeless.params["results"] == []
+    assert hopeless.params["button"] == empty.params["button"]
 
 
 def test_button_under_an_inline_message_opens_the_private_chat(
@@ -403,10 +480,31 @@ def test_a_message_that_cannot_be_edited_gets_the_answer_as_a_new_one(
     bot_harness.request.fail("editMessageText", 400, "Bad Request: message can't be edited")
     calls = bot_harness.send(callback_query(data, message=bot_message(message_id=5)))
     assert [(c.method, c.text) for c in calls] == [
-        ("answerCallbackQuery", None),
         ("editMessageText", "🎬 <b>Toy Story</b>: 81 min, 1995."),
         ("sendMessage", "🎬 <b>Toy Story</b>: 81 min, 1995."),
+        ("answerCallbackQuery", None),
     ]
+
+
+@pytest.mark.parametrize("chat", ["private", "group"])
+@pytest.mark.parametrize(
+    ("text", "command", "method", "start"),
+    [
+        ("/movie,Toy Story", "/movie", "sendPhoto", "🎬 <b>Toy Story (1995)</b>"),
+        ("/runtime:Toy Story", "/runtime", "sendMessage", "🎬 <b>Toy Story</b>: 81 min, 1995."),
+        ("/runtime@MovieCatalogBot:Toy Story", "/runtime@MovieCatalogBot", "sendMessage",
+         "🎬 <b>Toy Story</b>: 81 min, 1995."),
+    ],
+)
+def test_punctuation_ends_the_command(
+    bot_harness: BotHarness, chat: str, text: str, command: str, method: str, start: str
+) -> None:
+    """Telegram ends a command at the first character that is not a letter, digit or ``_``."""
+    update = private_message(text) if chat == "private" else group_message(text)
+    assert update["message"]["entities"] == [
+        {"type": "bot_command", "offset": 0, "length": len(command)}
+    ]
+    assert only(bot_harness.send(update), method).text.startswith(start)
 
 
 @pytest.mark.parametrize("text", ["/runtime\tToy Story", "/runtime\nToy Story",

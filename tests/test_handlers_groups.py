@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 
 import pytest
+from telegram.error import BadRequest
 
 from bot import buttons, formatting
 from bot.catalog import Catalog, Kind, Ref
-from handlers.flood import FLOOD_KEY, FloodGate, Verdict
+from bot.flood import FloodGate, Verdict
+from handlers.flood import FLOOD_KEY
 from tests.botapi import (
     CHANNEL_ID,
     CHAT_NOT_FOUND,
@@ -25,6 +27,7 @@ from tests.botapi import (
     photo_message,
     private_message,
     sticker_message,
+    to_update,
 )
 
 RUNTIME = "🎬 <b>Toy Story</b>: 81 min, 1995."
@@ -134,7 +137,7 @@ def test_flood_control_warns_once_then_stays_silent_until_the_window_passes(
     assert warning[0].reply_to is not None
     for _ in range(5):
         assert bot_harness.send(group_message("/movie@MovieCatalogBot Toy Story")) == []
-    # Other users, private chats and commands for other bots are not held back.
+    # Other users and private chats are not held back.
     other = bot_harness.send(group_message("/runtime Toy Story", user_id=222))
     assert [c.text for c in other] == [RUNTIME]
     private = bot_harness.send(private_message("/runtime Toy Story"))
@@ -142,6 +145,32 @@ def test_flood_control_warns_once_then_stays_silent_until_the_window_passes(
     clock.now += 60
     again = bot_harness.send(group_message("/runtime@MovieCatalogBot Toy Story"))
     assert [c.text for c in again] == [RUNTIME]
+
+
+def test_flood_control_counts_only_the_commands_this_bot_answers(
+    bot_harness: BotHarness,
+) -> None:
+    clock = FakeClock()
+    bot_harness.app.bot_data[FLOOD_KEY] = FloodGate(clock=clock)
+    for text in ("/roll d20", "/runtime@OtherBot Toy Story", "/start@OtherBot"):
+        for _ in range(11):
+            assert bot_harness.send(group_message(text)) == []
+    for _ in range(10):
+        calls = bot_harness.send(group_message("/runtime Toy Story"))
+        assert [c.text for c in calls] == [RUNTIME]
+    warning = bot_harness.send(group_message("/runtime Toy Story"))
+    assert [c.text for c in warning] == [formatting.SLOW_DOWN]
+
+
+def test_flood_control_counts_unknown_commands_addressed_to_the_bot(
+    bot_harness: BotHarness,
+) -> None:
+    """``/foo@ThisBot`` is answered ("I don't know /foo"), so it counts like any other."""
+    bot_harness.app.bot_data[FLOOD_KEY] = FloodGate(clock=FakeClock())
+    replies = [bot_harness.send(group_message("/frobnicate@MovieCatalogBot"))[0].text
+               for _ in range(11)]
+    assert replies[9].startswith("I don't know /frobnicate.")
+    assert replies[10] == formatting.SLOW_DOWN
 
 
 def test_flood_gate_counts_per_sender() -> None:
@@ -159,10 +188,10 @@ def test_a_button_in_a_group_answers_there(bot_harness: BotHarness, catalog: Cat
     data = buttons.encode("runtime", Ref(Kind.MOVIE, 862), catalog.version)
     under = bot_message("Daily pick", chat_id=GROUP_ID, chat_type="supergroup", message_id=31)
     calls = bot_harness.send(callback_query(data, message=under, user_id=333))
-    assert [c.method for c in calls] == ["answerCallbackQuery", "sendMessage"]
-    assert calls[1].params["chat_id"] == GROUP_ID
-    assert calls[1].text == RUNTIME
-    assert calls[1].reply_to == 31
+    assert [c.method for c in calls] == ["sendMessage", "answerCallbackQuery"]
+    assert calls[0].params["chat_id"] == GROUP_ID
+    assert calls[0].text == RUNTIME
+    assert calls[0].reply_to == 31
 
 
 def test_a_button_under_a_channel_post_opens_the_private_chat(
@@ -194,13 +223,22 @@ def test_an_error_is_logged_and_answered_with_one_apology(
 
 def test_an_error_on_a_button_is_answered_on_the_button(bot_harness: BotHarness,
                                                         catalog: Catalog) -> None:
+    """The query is answered once, with the apology (Telegram refuses a second answer)."""
     data = buttons.encode("runtime", Ref(Kind.MOVIE, 862), catalog.version, edit=True)
     bot_harness.request.fail("editMessageText", *CHAT_NOT_FOUND)
     calls = bot_harness.send(callback_query(data))
-    assert [c.method for c in calls] == [
-        "answerCallbackQuery", "editMessageText", "answerCallbackQuery"
-    ]
-    assert calls[2].params["text"] == formatting.APOLOGY
+    assert [c.method for c in calls] == ["editMessageText", "answerCallbackQuery"]
+    assert calls[1].params["text"] == formatting.APOLOGY
+
+
+def test_a_callback_query_is_answered_once(bot_harness: BotHarness) -> None:
+    """The fake Bot API refuses a second answer like Telegram, so tests catch double answers."""
+    update = callback_query("expired")
+    query = to_update(update, bot_harness.bot).callback_query
+    assert query is not None
+    bot_harness.run(query.answer())
+    with pytest.raises(BadRequest, match="Query is too old"):
+        bot_harness.run(query.answer("again"))
 
 
 def test_a_blocked_bot_logs_and_does_not_apologise(
@@ -219,4 +257,3 @@ def test_retry_after_is_waited_out_not_lost(bot_harness: BotHarness) -> None:
                              retry_after=1)
     calls = bot_harness.send(group_message("/runtime Toy Story"))
     assert [(c.method, c.text) for c in calls] == [("sendMessage", RUNTIME)] * 2
-    assert bot_harness.request.of("sendMessage")[-1].text == RUNTIME

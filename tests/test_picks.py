@@ -106,20 +106,30 @@ def test_order_is_stable_when_the_catalog_changes() -> None:
     assert [m for m in after if m != 999][:15] == [m for m in before if m != removed][:15]
 
 
-def test_genre_restriction_and_exhaustion() -> None:
-    rows = [{"id": i, "genres": ["Comedy"] if i <= 3 else ["Drama"]} for i in range(1, 21)]
+def test_a_small_genre_falls_back_to_the_main_pool_before_the_relaxed_tier() -> None:
+    """Foreign: 2 main-pool movies (one without poster), 2 relaxed ones; 3 main-pool dramas."""
+    rows = [
+        {"id": 1, "genres": ["Foreign"]},
+        {"id": 2, "genres": ["Foreign"], "poster_path": None},
+        {"id": 3, "genres": ["Foreign"], "vote_count": 12, "vote_average": 6.2},
+        {"id": 4, "genres": ["Foreign"], "vote_count": 12, "vote_average": 6.2,
+         "poster_path": None},
+        {"id": 5}, {"id": 6}, {"id": 7, "poster_path": None},
+        {"id": 8, "vote_count": 12, "vote_average": 6.2},
+    ]
     picker = Picker(frame(rows))
+    assert picker.pool_size("Foreign") == 2
     history: dict[int, date] = {}
     picks = []
-    for n in range(5):
+    for n in range(8):
         today = date(2026, 1, 1) + timedelta(days=n)
-        pick = picker.pick(9, today, history, "Comedy")
+        pick = picker.pick(9, today, history, "Foreign")
         assert pick is not None
         history[pick.movie_id] = today
-        picks.append(pick)
-    assert {p.movie_id for p in picks[:3]} == {1, 2, 3}
-    assert not any(p.genre_exhausted for p in picks[:3])
-    assert all(p.genre_exhausted and p.movie_id > 3 for p in picks[3:])
+        picks.append((pick.movie_id, pick.tier))
+    assert picks[:2] == [(1, 0), (2, 1)], "the genre's main pool, posters first"
+    assert sorted(picks[2:4]) == [(5, 0), (6, 0)] and picks[4] == (7, 1), "then any genre's"
+    assert picks[5:] == [(3, 2), (4, 3), (8, 2)], "relaxed tiers once all are seen, genre first"
 
 
 def test_real_catalog_pool_and_a_year_of_picks(real: Picker) -> None:
@@ -138,6 +148,11 @@ def test_real_catalog_pool_and_a_year_of_picks(real: Picker) -> None:
         assert "Comedy" in row["genres"]
     small = run(real, 77, 60, "Foreign")
     assert len(set(small)) == 60
+    for movie_id in small:
+        row = by_id[movie_id]
+        assert row["vote_count"] >= MIN_VOTES and row["vote_average"] >= MIN_AVERAGE, row
+    foreign = real.pool_size("Foreign")
+    assert all("Foreign" in by_id[m]["genres"] for m in small[:foreign])
 
 
 @pytest.mark.parametrize(
@@ -152,6 +167,21 @@ def test_real_catalog_pool_and_a_year_of_picks(real: Picker) -> None:
 )
 def test_resolve_genre(real: Picker, text: str, genre: str | None) -> None:
     assert real.resolve_genre(text) == genre
+
+
+@pytest.mark.parametrize(
+    ("text", "genre"),
+    [
+        ("comedy", "Comedy"), ("Comedies", "Comedy"), ("thrillers", "Thriller"),
+        ("documentaries", "Documentary"), ("wars", "War"), ("sci-fi", "Science Fiction"),
+        ("tv movies", "TV Movie"), ("animated", "Animation"),
+        ("roma", None), ("comdy", None), ("horor", None), ("madrid", None), ("🎬", None),
+        ("", None),
+    ],
+)
+def test_resolve_genre_strictly(real: Picker, text: str, genre: str | None) -> None:
+    """Only names, aliases and plurals: words after a defaulted zone may be a misspelt city."""
+    assert real.resolve_genre(text, strict=True) == genre
 
 
 def test_year_before() -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+import re
 import sqlite3
 from collections.abc import Iterator
-from datetime import date, time
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ import pytest
 from bot.subscriptions import (
     _SCHEMA_V1,
     SCHEMA_VERSION,
+    Post,
     PostState,
     Store,
     StoreError,
@@ -19,6 +22,7 @@ from bot.subscriptions import (
 )
 
 DAY = date(2026, 3, 2)
+NOW = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -29,10 +33,13 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 
 def test_subscribe_replace_get_and_unsubscribe(store: Store) -> None:
-    store.subscribe(Subscription(-100, time(9), "Europe/Madrid"))
-    store.subscribe(Subscription(5, time(21, 30), "UTC", "Comedy"))
-    store.subscribe(Subscription(-100, time(8, 15), "Asia/Tokyo", "Drama"))
-    assert store.get(-100) == Subscription(-100, time(8, 15), "Asia/Tokyo", "Drama")
+    store.subscribe(Subscription(-100, time(9), "Europe/Madrid"), NOW)
+    store.subscribe(Subscription(5, time(21, 30), "UTC", "Comedy"), NOW)
+    later = NOW + timedelta(hours=2)
+    stored = store.subscribe(Subscription(-100, time(8, 15), "Asia/Tokyo", "Drama"), later)
+    assert store.get(-100) == Subscription(-100, time(8, 15), "Asia/Tokyo", "Drama") == stored
+    assert store.get(-100).since == stored.since == later, "since: when the settings changed"
+    assert store.get(5).since == NOW
     assert [s.chat_id for s in store.all()] == [-100, 5]
     assert store.unsubscribe(-100) is True
     assert store.unsubscribe(-100) is False
@@ -42,7 +49,7 @@ def test_subscribe_replace_get_and_unsubscribe(store: Store) -> None:
 def test_written_durably_and_visible_to_a_new_connection(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite3"
     store = Store(path)
-    store.subscribe(Subscription(1, time(9), "UTC"))
+    store.subscribe(Subscription(1, time(9), "UTC"), NOW)
     assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     other = sqlite3.connect(path)
@@ -53,17 +60,38 @@ def test_written_durably_and_visible_to_a_new_connection(tmp_path: Path) -> None
     store.close()
 
 
+def claim(store: Store, chat_id: int, day: date, movie_id: int) -> Post | None:
+    run = datetime.combine(day, time(8), tzinfo=UTC)
+    return store.claim(chat_id, day, movie_id, run_at=run, now=run)
+
+
 def test_post_claim_finish_cycle(store: Store) -> None:
-    claimed = store.claim(1, DAY, 862)
-    assert claimed is not None and claimed.state is PostState.SENDING and claimed.attempts == 1
-    assert store.claim(1, DAY, 999) is None, "a post in flight is not claimed twice"
-    store.finish(1, DAY, PostState.PENDING)
-    again = store.claim(1, DAY, 999)
-    assert again is not None and again.movie_id == 862 and again.attempts == 2
-    store.finish(1, DAY, PostState.SENT)
-    assert store.claim(1, DAY, 999) is None
-    assert store.post(1, DAY).state is PostState.SENT
-    assert store.claim(1, date(2026, 3, 3), 13) is not None
+    claimed = claim(store, 1, DAY, 862)
+    assert claimed == Post(1, DAY, 862, PostState.SENDING, 1, NOW)
+    assert claim(store, 1, DAY, 999) is None, "a post in flight is not claimed twice"
+    retry = NOW + timedelta(seconds=30)
+    store.finish(1, DAY, PostState.PENDING, now=NOW, retry_at=retry)
+    assert store.post(1, DAY) == Post(1, DAY, 862, PostState.PENDING, 1, NOW, retry)
+    again = store.claim(1, DAY, 999, run_at=retry, now=retry)
+    assert again == Post(1, DAY, 862, PostState.SENDING, 2, NOW), "keeps its movie and time"
+    store.finish(1, DAY, PostState.SENT, now=retry)
+    assert claim(store, 1, DAY, 999) is None
+    assert store.post(1, DAY) == Post(1, DAY, 862, PostState.SENT, 2, NOW)
+    assert claim(store, 1, date(2026, 3, 3), 13) is not None
+    assert [p.day for p in store.recent(1, DAY)] == [DAY, date(2026, 3, 3)]
+    assert [p.day for p in store.recent(1, date(2026, 3, 3))] == [date(2026, 3, 3)]
+
+
+def test_new_settings_forget_posts_that_never_reached_the_chat(store: Store) -> None:
+    store.subscribe(Subscription(1, time(9), "UTC"), NOW)
+    for day, state in [(date(2026, 3, 1), PostState.SENT), (date(2026, 3, 2), PostState.FAILED),
+                       (date(2026, 3, 3), PostState.PENDING), (date(2026, 3, 4), None)]:
+        claim(store, 1, day, day.day)
+        if state is not None:
+            store.finish(1, day, state, now=NOW)
+    store.subscribe(Subscription(1, time(21), "UTC"), NOW)
+    assert [(p.day.day, p.state) for p in store.recent(1, date(2026, 3, 1))] == [
+        (1, PostState.SENT), (4, PostState.SENDING)]
 
 
 def test_history_counts_sent_and_maybe_sent_posts(store: Store) -> None:
@@ -74,24 +102,24 @@ def test_history_counts_sent_and_maybe_sent_posts(store: Store) -> None:
         (date(2026, 1, 4), 13, PostState.PENDING),
         (date(2026, 2, 1), 10, PostState.SENT),
     ]:
-        store.claim(7, day, movie)
+        claim(store, 7, day, movie)
         if state is not None:
-            store.finish(7, day, state)
+            store.finish(7, day, state, now=NOW)
     assert store.history(7) == {10: date(2026, 2, 1), 12: date(2026, 1, 3)}
     assert store.history(8) == {}
 
 
 def test_history_survives_unsubscribing(store: Store) -> None:
-    store.subscribe(Subscription(3, time(9), "UTC"))
-    store.claim(3, DAY, 42)
-    store.finish(3, DAY, PostState.SENT)
+    store.subscribe(Subscription(3, time(9), "UTC"), NOW)
+    claim(store, 3, DAY, 42)
+    store.finish(3, DAY, PostState.SENT, now=NOW)
     store.unsubscribe(3)
     assert store.history(3) == {42: DAY}
 
 
 def test_move_chat(store: Store) -> None:
-    store.subscribe(Subscription(-5, time(9), "UTC", "War"))
-    store.claim(-5, DAY, 42)
+    store.subscribe(Subscription(-5, time(9), "UTC", "War"), NOW)
+    claim(store, -5, DAY, 42)
     assert store.move_chat(-5, -1005) is True
     assert store.get(-5) is None
     assert store.get(-1005) == Subscription(-1005, time(9), "UTC", "War")
@@ -123,12 +151,67 @@ def test_v1_database_is_migrated_with_its_rows(tmp_path: Path, user_version: int
         Subscription(-100, time(9), "Europe/Madrid"),
         Subscription(42, time(21, 30), "UTC"),
     ]
-    store.subscribe(Subscription(42, time(7), "UTC", "Comedy"))
-    assert store.claim(42, DAY, 1) is not None
+    assert store.get(-100).since == datetime(2025, 1, 1, tzinfo=UTC)
+    store.subscribe(Subscription(42, time(7), "UTC", "Comedy"), NOW)
+    assert claim(store, 42, DAY, 1) is not None
     store.close()
     reopened = Store(path)
     assert reopened.get(42) == Subscription(42, time(7), "UTC", "Comedy")
     reopened.close()
+
+
+_SCHEMA_V2 = """
+CREATE TABLE subscriptions (
+    chat_id INTEGER PRIMARY KEY, time TEXT NOT NULL, tz TEXT NOT NULL, created_at TEXT NOT NULL,
+    genre TEXT, updated_at TEXT
+);
+CREATE TABLE posts (
+    chat_id INTEGER NOT NULL, day TEXT NOT NULL, movie_id INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0, updated_at TEXT NOT NULL,
+    PRIMARY KEY (chat_id, day)
+) WITHOUT ROWID;
+CREATE INDEX posts_by_movie ON posts (chat_id, movie_id, day);
+INSERT INTO subscriptions VALUES
+    (7, '09:00', 'Europe/Madrid', '2026-01-01T00:00:00+00:00', 'War', '2026-02-01T10:00:00+00:00');
+INSERT INTO posts VALUES
+    (7, '2026-03-01', 862, 'sent', 1, '2026-03-01T08:00:03+00:00'),
+    (7, '2026-03-02', 13, 'pending', 1, '2026-03-02T08:00:01+00:00');
+PRAGMA user_version = 2;
+"""
+"""A database as the previous release (schema 2) left it."""
+
+
+def test_v2_database_is_migrated_with_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "v2.sqlite3"
+    db = sqlite3.connect(path)
+    db.executescript(_SCHEMA_V2)
+    db.close()
+    store = Store(path)
+    assert store.version == SCHEMA_VERSION == 3
+    sub = store.get(7)
+    assert sub == Subscription(7, time(9), "Europe/Madrid", "War")
+    assert sub.since == datetime(2026, 2, 1, 10, tzinfo=UTC)
+    sent, pending = store.recent(7, date(2026, 3, 1))
+    assert sent == Post(7, date(2026, 3, 1), 862, PostState.SENT, 1,
+                        datetime(2026, 3, 1, 8, 0, 3, tzinfo=UTC), None)
+    assert (pending.state, pending.retry_at) == (PostState.PENDING, None), "retried at once"
+    store.finish(7, date(2026, 3, 2), PostState.PENDING, now=NOW, retry_at=NOW)
+    assert store.post(7, date(2026, 3, 2)).retry_at == NOW
+    store.close()
+
+
+def test_a_zone_tzdata_no_longer_has_is_served_in_utc(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    store.subscribe(Subscription(5, time(9), "Europe/Madrid"), NOW)
+    store._db.execute("UPDATE subscriptions SET tz = 'Mars/Olympus' WHERE chat_id = 5")
+    with caplog.at_level(logging.WARNING, logger="bot.subscriptions"):
+        assert store.get(5) == Subscription(5, time(9), "UTC")
+        assert [s.zone for s in store.all()] == ["UTC"]
+    assert "chat 5 has zone 'Mars/Olympus'" in caplog.text
+    assert store._db.execute("SELECT tz FROM subscriptions").fetchone()[0] == "Mars/Olympus", (
+        "the row is kept for a tz database that has the zone again")
 
 
 def test_newer_database_is_refused_untouched(tmp_path: Path) -> None:
@@ -137,8 +220,21 @@ def test_newer_database_is_refused_untouched(tmp_path: Path) -> None:
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     db.commit()
     db.close()
-    with pytest.raises(StoreError, match="newer"):
+    newer = f"^STATE_DB {re.escape(str(path))} has schema version 4, newer"
+    with pytest.raises(StoreError, match=newer):
         Store(path)
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
     db.close()
+
+
+def test_an_unusable_file_is_one_clear_error(tmp_path: Path) -> None:
+    corrupt = tmp_path / "corrupt.sqlite3"
+    corrupt.write_bytes(b"this is no database" * 100)
+    not_a_database = f"^STATE_DB {re.escape(str(corrupt))} cannot be used: file is not a"
+    with pytest.raises(StoreError, match=not_a_database):
+        Store(corrupt)
+    blocked = tmp_path / "a-file" / "daily.sqlite3"
+    blocked.parent.write_text("")
+    with pytest.raises(StoreError, match=f"^STATE_DB {re.escape(str(blocked))} cannot be opened: "):
+        Store(blocked)
