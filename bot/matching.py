@@ -6,10 +6,16 @@ first level that finds something:
 
 1. exact match of the normalized query, or of an alias;
 2. for titles, a trailing year ("Hamlet 1996") narrows the search to that year;
-3. loose exact match: a leading article, a trailing "collection"/"the" and spaces are ignored;
+3. loose exact match: a leading article, a trailing "collection"/"the" and spaces are ignored
+   ("walle" is "WALL-E", "mash" is "M*A*S*H");
 4. fuzzy match: ``fuzz.ratio`` against every name (typos in the whole name), plus names that
-   start with or contain the query's words (a typo per word, a half-typed last word).
+   start with or contain the query's words (a typo per word, a half-typed last word, a number
+   in another spelling: "rocky 2" is "Rocky II"), plus names that begin with the query's letters
+   spelled out ("et" for "E.T. the Extra-Terrestrial").
 
+An exact or loose exact name still gives way to far more popular names holding all its words
+("Disney" is a company with 2 movies, "Walt Disney Pictures" has 263): the answer is then a
+choice. A fuzzy match must have every number of the query ("the matrix 2" is not The Matrix).
 The answer is :class:`Resolved`, :class:`Ambiguous` or :class:`NotFound`; no input raises.
 """
 
@@ -24,7 +30,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, compress, repeat
-from operator import add, gt, not_, or_
+from operator import add, ge, gt, ne, neg, not_, or_
 from typing import TypeVar
 
 from rapidfuzz import fuzz, process
@@ -46,7 +52,10 @@ Knight" 2008 12,269 against 2, while "Batman" 1989 against 1966 (2,145 vs 209, a
 "Hamlet" (118 vs 95) are real choices. The others stay available as ``Resolved.alternatives``."""
 
 DOMINANCE_MIN_POPULARITY = 50.0
-"""...and at least this much popularity outright, so that 3 votes against 0 proves nothing."""
+"""...and at least this much popularity outright, so that 3 votes against 0 proves nothing.
+
+The same rule lets an exact name give way to other names that hold all its words: "Disney" (2
+movies) to "Walt Disney Pictures" (263), "Godfather" (1991, 4 votes) to "The Godfather"."""
 
 ACCEPT_SCORE = 78.0
 """Lowest fuzzy score that resolves. A typo in a five-letter word still scores 80-89 ("pixr" vs
@@ -67,7 +76,20 @@ MAX_SUGGESTIONS = 5
 SEARCH_FAME_POINTS = 8.0
 
 LOOSE_SCORE = 99.0
-"""Score of a name that is exact once articles, "collection" and spaces are ignored."""
+"""Score of a name that is exact once articles, "collection" and spaces are ignored, or once
+numbers are spelt alike ("oceans 11" and "Ocean's Eleven")."""
+
+NUMBER_CAP = ACCEPT_SCORE - 0.1
+"""Best score of a name that lacks a number the query has ("rocky 2" vs "Rocky V", "the matrix
+2" vs "The Matrix"): it cannot resolve, but it can still be suggested."""
+
+NUMBER_MARGIN = 5.0
+"""A name that has the query's numbers cannot resolve when a name without them matched this much
+better: the shared number is then the only thing the two have in common."""
+
+LETTER_RUN_CHARS = 6
+"""Longest query matched letter by letter against names that begin with single letters ("et"
+and "E.T. the Extra-Terrestrial", "la" and "L.A. Confidential")."""
 
 SHORT_QUERY_CHARS = 4
 """Queries with fewer letters than this ("a", "it", "up") skip word matching, which would find
@@ -140,6 +162,10 @@ _TRAILING_NOISE = (" the", " collection")
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an) ", re.MULTILINE)
 _TRAILING_NOISE_RUN = re.compile(r"(?: the| collection)+$", re.MULTILINE)
 _YEAR_TAIL = re.compile(r"(.+) (\d{4})")
+_NUMBER_TOKEN = re.compile(r"\d+|[^\W\d]+")
+_LETTER_RUN = re.compile(r"(?:\w ){1,}\w(?![^ ])")
+"""Two or more one-letter words starting a name: "e t" of "e t the extra terrestrial"."""
+_GLUED_DIGITS = re.compile(r"(?<=[^\W\d]{2})(?=\d+\b)")
 _HTML_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,100}>")
 _SPACES = re.compile(" {2,}")
 _SEPARATOR = "\x01"
@@ -164,6 +190,54 @@ _EXTRA_LETTERS = {
     "ʉ": "u",
 }
 _APOSTROPHES = "'`\u2018\u2019\u02bc"
+
+# fmt: off
+_CARDINALS = [
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+    "twenty",
+]
+_ORDINALS = [
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+    "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+    "eighteenth", "nineteenth", "twentieth",
+]
+_ROMANS = [
+    "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv",
+    "xvi", "xvii", "xviii", "xix", "xx",
+]
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}
+# fmt: on
+_NUMBER_WORDS: dict[str, int] = {
+    **{word: value for value, word in enumerate(_CARDINALS, 1)},
+    **{word: value for value, word in enumerate(_ORDINALS, 1)},
+    **{word: value for value, word in enumerate(_ROMANS, 2)},
+    **_TENS,
+    "hundred": 100,
+    "thousand": 1000,
+}
+"""Words that are numbers. "i" is not (it is a pronoun far more often), except after one of
+``_SERIAL_WORDS`` ("Episode I")."""
+_SERIAL_WORDS = frozenset(["part", "episode", "chapter", "volume", "vol", "book"])
+_ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
+
+
+def _spellings_table() -> dict[int, tuple[str, ...]]:
+    """The ways a number is written as one word: 2, two, second, ii, 2nd."""
+    table: dict[int, tuple[str, ...]] = {1: ("1", "i")}
+    for word, value in _NUMBER_WORDS.items():
+        table[value] = (*table.get(value, (str(value),)), word)
+    for value in range(1, len(_ORDINALS) + 1):
+        suffix = "th" if 11 <= value <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
+        table[value] += (f"{value}{suffix}",)
+    return table
+
+
+_SPELLINGS = _spellings_table()
+_SPELLING_OF = {word: value for value, words in _SPELLINGS.items() for word in words}
 
 
 class _CharMap(dict[int, str | None]):
@@ -255,6 +329,39 @@ def _cores(names: Iterable[str]) -> list[str]:
     return joined.split("\n")
 
 
+def _numbers(text: str) -> frozenset[int]:
+    """The numbers in a normalized text: digit runs (also glued to letters: "shrek2", "13th"),
+    number words up to twenty and the tens ("twenty one" is 21), roman numerals ii-xx."""
+    found: list[int] = []
+    previous = ""
+    for token in _NUMBER_TOKEN.findall(text):
+        if token.isdecimal():
+            found.append(int(token))
+        elif token in _NUMBER_WORDS:
+            value = _NUMBER_WORDS[token]
+            if previous in _TENS and value < 10 and token in _CARDINALS:
+                found[-1] += value
+            else:
+                found.append(value)
+        elif token == "i" and previous in _SERIAL_WORDS:
+            found.append(1)
+        previous = token
+    return frozenset(found)
+
+
+def _number_spellings(word: str) -> tuple[str, ...]:
+    """The words that write the number ``word`` writes ("2": 2, two, ii), or () if none."""
+    value = _SPELLING_OF.get(word)
+    if value is not None:
+        return _SPELLINGS[value]
+    return (word,) if word.isdecimal() else ()
+
+
+def _split_digits(text: str) -> str:
+    """Digits glued to the end of a word set apart: "shrek2" -> "shrek 2" (not "se7en")."""
+    return _GLUED_DIGITS.sub(" ", text) if any(map(str.isdecimal, text)) else text
+
+
 def _loose_forms(q: str) -> list[str]:
     """Spellings of a query that count as the same name: its core, and both without spaces."""
     core = _core(q)
@@ -316,16 +423,14 @@ _V = TypeVar("_V")
 _UNSEEN: tuple[int, ...] = (-1,)
 """Cache-miss marker for ``NameIndex._hits``, whose cached values may be None."""
 _Ranking = list[tuple[float, list[int]]]
+"""(score, entity keys) pairs, best first; the keys of one pair share a normalized name. Fuzzy
+rankings stop after the names that tie with the best and the first few suggestions."""
 
 
 def _prepare(query: str) -> str:
     """The searchable form of what the user typed: tags dropped, normalized, length capped."""
     text = _HTML_TAG.sub(" ", query[:MAX_RAW_CHARS])
     return normalize(text)[:MAX_QUERY_CHARS].rstrip()
-
-
-"""(score, entity keys) pairs, best first; the keys of one pair share a normalized name. Fuzzy
-rankings stop after the names that tie with the best and the first few suggestions."""
 
 
 @dataclass(slots=True)
@@ -374,10 +479,15 @@ class _Pool:
 
 @dataclass(frozen=True, slots=True)
 class _Slot:
-    """The catalogue words one query word may stand for."""
+    """The catalogue words one query word may stand for.
+
+    ``same`` are those of ``words`` that are the query word spelt otherwise ("ii" for "2"): they
+    count as the query word itself when the name is scored.
+    """
 
     words: frozenset[str]
     prefix: str | None = None
+    same: frozenset[str] = frozenset()
 
     def accepts(self, word: str) -> bool:
         return word in self.words or (self.prefix is not None and word.startswith(self.prefix))
@@ -460,6 +570,38 @@ class NameIndex:
         self._vocab_lengths = array("l", map(len, self._vocab))
         self._similar_cache: dict[str, tuple[str, ...]] = {}
         self._hits_cache: dict[str, tuple[int, ...] | None] = {}
+        self._numbers_cache: dict[int, frozenset[int]] = {}
+        # Built on first use (by fuzzy queries): names without spaces, names spelt out.
+        self._squeezed: tuple[dict[str, int], dict[str, list[int]]] | None = None
+        self._letter_runs: dict[str, list[int]] | None = None
+
+        # The names popular enough to outrank an exact name (see ``_rivals``), most popular
+        # first, one line per entity in a text like ``_text``: the names above a popularity are
+        # a prefix of it, so the common check "is anything 20 times as popular?" reads little.
+        famous = compress(range(count), map(ge, self._popularity, repeat(DOMINANCE_MIN_POPULARITY)))
+        famous_keys = sorted(famous, key=self._popularity.__getitem__, reverse=True)
+        self._famous_uids = array("l", map(self._uid_of_key.__getitem__, famous_keys))
+        self._famous_fame = array("d", map(neg, map(self._popularity.__getitem__, famous_keys)))
+        famous_cores = list(map(self._core_names.__getitem__, self._famous_uids))
+        self._famous_text = " " + " \n ".join(famous_cores) + " "
+        self._famous_starts = array(
+            "l",
+            map(
+                add,
+                accumulate(map(len, famous_cores), initial=0),
+                range(0, 3 * len(famous_cores) + 3, 3),
+            ),
+        )
+        # Where each word is first seen (so in its most famous name), counted in words, and how
+        # many words the first lines hold: enough to rule most names out without a search.
+        famous_words = self._famous_text.split()
+        self._famous_first: dict[str, int] = dict(
+            zip(reversed(famous_words), range(len(famous_words) - 1, -1, -1), strict=True)
+        )
+        words_per_line = map(
+            add, map(str.count, famous_cores, repeat(" ")), map(bool, famous_cores)
+        )
+        self._famous_word_ends = array("l", accumulate(words_per_line, initial=0))
 
         self._year_keys: dict[int, list[int]] | None = None
         self._year_pools: dict[int, _Pool] = {}
@@ -476,11 +618,11 @@ class NameIndex:
 
         exact = self._exact(q)
         if exact:
-            return self._decide(query, [(100.0, exact)], limit)
+            return self._decide(query, [(100.0, exact)], limit, q)
 
         hint = self._year_hint(q)
         if hint is None:
-            return self._decide(query, self._rank(q, self._all), limit)
+            return self._decide(query, self._rank(q, self._all), limit, q)
 
         rest, pool = hint
         in_year = self._rank(rest, pool) if pool.names else []
@@ -494,9 +636,11 @@ class NameIndex:
             # "titanic 1998": Titanic is from 1997 and "Titanic Town" from 1998; offer both.
             return self._ambiguous(query, _tied(in_year) + named, limit)
         if _top(whole) >= LOOSE_SCORE:
-            return self._decide(query, whole, limit)
+            return self._decide(query, whole, limit, q)
         any_year = self._rank(rest, self._all)
-        return self._decide(query, whole if _top(whole) >= _top(any_year) else any_year, limit)
+        if _top(whole) >= _top(any_year):
+            return self._decide(query, whole, limit, q)
+        return self._decide(query, any_year, limit, rest)
 
     def search(self, query: str, *, limit: int = 10) -> list[Candidate]:
         """Up to ``limit`` entities for a partly typed query, best first (type-ahead lists).
@@ -580,6 +724,9 @@ class NameIndex:
                 keys.extend(self._aliases.get(form, ()))
             if keys:
                 return [(LOOSE_SCORE, list(dict.fromkeys(keys)))]
+        keys = [key for uid in self._unspaced(q) if uid in pool for key in self._keys(uid, pool)]
+        if keys:
+            return [(LOOSE_SCORE, keys)]
         if not fuzzy:
             return []
         ranked = sorted(self._fuzzy(q, pool).items(), key=lambda item: (-item[1], item[0]))
@@ -590,23 +737,129 @@ class NameIndex:
             ranking.append((score, self._keys(uid, pool)))
         return ranking
 
+    def _unspaced(self, q: str) -> list[int]:
+        """Ids of names that are ``q`` (or its core) once spaces are dropped: "walle" finds
+        "wall e" (WALL-E), "mash" finds "m a s h" (M*A*S*H)."""
+        if self._squeezed is None:
+            # Each core name without its spaces -> its first id; the few shared ones apart.
+            forms = self._text.replace(" ", "").split("\n")
+            first = dict(zip(reversed(forms), range(len(forms) - 1, -1, -1), strict=True))
+            more: dict[str, list[int]] = {}
+            for uid in compress(
+                range(len(forms)), map(ne, map(first.get, forms), range(len(forms)))
+            ):
+                more.setdefault(forms[uid], []).append(uid)
+            self._squeezed = first, more
+        first, more = self._squeezed
+        found: list[int] = []
+        for form in dict.fromkeys((q.replace(" ", ""), _core(q).replace(" ", ""))):
+            if form in first:
+                found += [first[form], *more.get(form, ())]
+        return list(dict.fromkeys(found))
+
     def _fuzzy(self, q: str, pool: _Pool) -> dict[int, float]:
-        """Fuzzy scores by name id: whole-name ratio, then word prefix/containment."""
+        """Fuzzy scores by name id: whole-name ratio, then word prefix/containment.
+
+        A name that lacks a number of the query scores at most ``NUMBER_CAP``.
+        """
         short = len(q.replace(" ", "")) < SHORT_QUERY_CHARS
         cutoff = SHORT_QUERY_RATIO if short else SUGGEST_SCORE
         scores = dict(pool.scan(q, cutoff, SCAN_LIMIT))
+        numbers = _numbers(q)
+        _merge(scores, self._letter_matches(q, pool))
         if short:
-            for uid, score in self._rare_word_matches(q, pool).items():
-                scores[uid] = max(score, scores.get(uid, 0.0))
+            _merge(scores, self._rare_word_matches(q, pool))
+            if not scores:
+                scores = self._prefix_suggestions(q, pool)
+            self._cap(scores, numbers)
             return scores
         q_core = _core(q)
         for uid, score in scores.items():
             scores[uid] = max(score, fuzz.ratio(q_core, self._core_names[uid]))
+        lacking = self._cap(scores, numbers)
         spell_words = max(scores.values(), default=0.0) < CLOSE_NAME_SCORE
-        for uid, score in self._word_matches(q_core, pool, spell_words).items():
-            if score > scores.get(uid, 0.0):
-                scores[uid] = score
+        _merge(scores, self._word_matches(q_core, pool, spell_words))
+        split = _split_digits(q_core)
+        if split != q_core:
+            _merge(scores, self._word_matches(split, pool, spell_words))
+        lacking = max(lacking, self._cap(scores, numbers))
+        if lacking > NUMBER_CAP:
+            # A shared number does not make up for the words: "the matrix 2" is not "The
+            # Marine 2" (83% alike) when "The Matrix" (91%) is much closer but for the 2.
+            for uid, score in scores.items():
+                if NUMBER_CAP < score < lacking - NUMBER_MARGIN:
+                    scores[uid] = NUMBER_CAP
         return scores
+
+    def _cap(self, scores: dict[int, float], numbers: frozenset[int]) -> float:
+        """Cap (in place) the names that lack one of ``numbers``; the best score capped."""
+        best = 0.0
+        if numbers:
+            for uid, score in scores.items():
+                if score > NUMBER_CAP and not numbers <= self._numbers_of(uid):
+                    scores[uid] = NUMBER_CAP
+                    best = max(best, score)
+        return best
+
+    def _numbers_of(self, uid: int) -> frozenset[int]:
+        """The numbers in a name (cached: at most one entry per name)."""
+        found = self._numbers_cache.get(uid)
+        if found is None:
+            found = self._numbers_cache[uid] = _numbers(self._uid_names[uid])
+        return found
+
+    def _letter_matches(self, q: str, pool: _Pool) -> dict[int, float]:
+        """Names that begin with the query's letters as one-letter words: "et" or "e t" (from
+        "E.T.") begin "e t the extra terrestrial", "la" begins "l a confidential"."""
+        letters = q.replace(" ", "")
+        if not 2 <= len(letters) <= LETTER_RUN_CHARS or not letters.isalpha():
+            return {}
+        if self._letter_runs is None:
+            runs: dict[str, list[int]] = {}
+            for uid, found in enumerate(map(_LETTER_RUN.match, self._uid_names)):
+                if found is not None:
+                    runs.setdefault(found.group().replace(" ", ""), []).append(uid)
+            self._letter_runs = runs
+        run = " ".join(letters)
+        slots = [_Slot(frozenset([letter])) for letter in letters]
+        scores: dict[int, float] = {}
+        for uid in self._letter_runs.get(letters, ()):
+            if uid in pool:
+                score = _word_score(run, list(letters), slots, self._uid_names[uid].split())
+                if score is not None:
+                    scores[uid] = min(score, LOOSE_SCORE)
+        return scores
+
+    def _prefix_suggestions(self, q: str, pool: _Pool) -> dict[int, float]:
+        """For a short query that matched nothing: the names it begins, as suggestions only
+        (scored under ``ACCEPT_SCORE``), best covered and most popular first."""
+        if len(q) < 2:
+            return {}
+        q_words = q.split()
+        slots = [_Slot(frozenset([word])) for word in q_words[:-1]]
+        slots.append(_Slot(frozenset([q_words[-1]]), q_words[-1]))
+        scored: list[tuple[float, float, int]] = []
+        for uid in self._starting(q) or ():
+            if uid in pool:
+                score = _word_score(q, q_words, slots, self._core_names[uid].split())
+                if score is not None:
+                    fame = max(map(self._popularity.__getitem__, self._keys(uid, self._all)))
+                    scored.append((score, fame, uid))
+        best = sorted(scored, reverse=True)[:MAX_SUGGESTIONS]
+        return {uid: max(SUGGEST_SCORE, min(score, NUMBER_CAP)) for score, _, uid in best}
+
+    def _starting(self, prefix: str) -> list[int] | None:
+        """Ids of names whose core starts with ``prefix``; None past ``MAX_WORD_HITS``."""
+        text, starts = self._text, self._line_starts
+        found = [0] if self._core_names and text.startswith(f" {prefix}") else []
+        needle = f"\n {prefix}"
+        at = text.find(needle)
+        while at >= 0:
+            if len(found) >= MAX_WORD_HITS:
+                return None
+            found.append(bisect_right(starts, at + 1) - 1)
+            at = text.find(needle, at + 1)
+        return found
 
     def _rare_word_matches(self, q: str, pool: _Pool) -> dict[int, float]:
         """Names holding a short query as a rare whole word ("mgm"); see RARE_SHORT_WORD_NAMES."""
@@ -651,25 +904,37 @@ class NameIndex:
 
         At most ``fuzzy_left`` words missing from the catalogue are looked up by similarity.
         """
-        unknown = [word for word in q_words[:-1] if word not in self._word_counts]
+        spellings = [self._spellings(word) for word in q_words]
+        unknown = [
+            word
+            for word, same in zip(q_words[:-1], spellings, strict=False)
+            if word not in self._word_counts and not same
+        ]
         if len(unknown) > fuzzy_left or any(len(word) < WORD_FUZZY_MIN_CHARS for word in unknown):
             return None
         slots: list[_Slot] = []
         last = len(q_words) - 1
-        for position, word in enumerate(q_words):
+        for position, (word, same) in enumerate(zip(q_words, spellings, strict=True)):
             words: tuple[str, ...] = ()
             if word in self._word_counts:
                 words = (word,)
-            elif len(word) >= WORD_FUZZY_MIN_CHARS and fuzzy_left > 0:
+            elif not same and len(word) >= WORD_FUZZY_MIN_CHARS and fuzzy_left > 0:
                 fuzzy_left -= 1
                 words = self._similar_words(word)
             prefix = None
             if position == last and len(word) >= COMPLETE_MIN_CHARS and self._completes(word):
                 prefix = word
-            if not words and prefix is None:
+            if not words and not same and prefix is None:
                 return None
-            slots.append(_Slot(frozenset(words), prefix))
+            slots.append(_Slot(frozenset(words) | same, prefix, same))
         return slots
+
+    def _spellings(self, word: str) -> frozenset[str]:
+        """Catalogue words that spell the number ``word`` otherwise ("ii", "two" for "2").
+
+        A typed "i" is the pronoun; only "1" stands for the "i" of "Episode I"."""
+        spellings = _number_spellings(word) if word != "i" else ()
+        return frozenset(s for s in spellings if s != word and s in self._word_counts)
 
     def _similar_words(self, word: str) -> tuple[str, ...]:
         """Catalogue words close to a word missing from the catalogue (cached)."""
@@ -733,10 +998,21 @@ class NameIndex:
         _remember(self._hits_cache, needle, hits)
         return hits
 
-    def _decide(self, query: str, ranking: _Ranking, limit: int) -> Match:
-        """Turn scored names into an answer: one winner, a tie, or suggestions."""
+    def _decide(self, query: str, ranking: _Ranking, limit: int, q: str | None = None) -> Match:
+        """Turn scored names into an answer: one winner, a tie, or suggestions.
+
+        With ``q`` (the searched form of a query run over every name), an exact or loose exact
+        winner is first checked against far more popular names holding all of ``q``'s words.
+        """
         if _top(ranking) < ACCEPT_SCORE:
             return NotFound(query, self._suggestions(ranking))
+        if q is not None and _top(ranking) >= LOOSE_SCORE:
+            score_of = {
+                key: score for score, keys in ranking if score >= LOOSE_SCORE for key in keys
+            }
+            rivals = self._rivals(q, list(score_of))
+            if rivals:
+                return self._outranked(query, score_of, rivals, limit)
         tied = _tied(ranking)
         if len(tied) > 1:
             return self._ambiguous(query, tied, limit)
@@ -746,6 +1022,76 @@ class NameIndex:
             others = tuple(self._candidate(key, score) for key in ordered[1 : limit + 1])
             return Resolved(query, self._candidate(ordered[0], score), others)
         return Ambiguous(query, tuple(self._candidate(key, score) for key in ordered[:limit]))
+
+    def _rivals(self, q: str, exact: Sequence[int]) -> dict[int, float]:
+        """Entities (with their scores) that outrank the ``exact`` matches of ``q``.
+
+        They hold ``q`` as a phrase (its words in order, one after the other, a number maybe
+        spelt otherwise; "the woman" is not in "Wonder Woman"), score at least ``ACCEPT_SCORE``
+        as a word match, and are ``DOMINANCE_RATIO`` times as popular as each exact match and
+        ``DOMINANCE_MIN_POPULARITY`` at least: "Walt Disney Pictures" (263 movies) for the
+        company "Disney" (2), "The Godfather" and its sequels for "Godfather" (1991, 4 votes).
+        Short queries follow ``_fuzzy``: only a rare three-letter word ("mgm") is looked for.
+        """
+        popularity = self._popularity
+        top = max(map(popularity.__getitem__, exact))
+        need = max(DOMINANCE_RATIO * top, DOMINANCE_MIN_POPULARITY)
+        # The famous names are in order of popularity: those popular enough are the first
+        # ``count`` lines of ``_famous_text``, and only they are read.
+        count = bisect_right(self._famous_fame, -need)
+        if not count:
+            return {}
+        if len(q.replace(" ", "")) < SHORT_QUERY_CHARS:
+            if len(q) != SHORT_QUERY_CHARS - 1 or " " in q:
+                return {}
+            if self._word_counts.get(q, 0) > RARE_SHORT_WORD_NAMES:
+                return {}
+        q_core = _core(q)
+        q_words = q_core.split()
+        if len(q.split()) > MAX_QUERY_WORDS:
+            return {}
+        # A number alone ("seven") is looked for as typed, not in all its spellings ("7").
+        respell = any(not _number_spellings(word) for word in q_words)
+        same_of = {word: self._spellings(word) if respell else frozenset() for word in q.split()}
+        phrase = [_Slot(same_of[word] | {word}, None, same_of[word]) for word in q.split()]
+        # Rule most queries out at once: some word is in no name popular enough.
+        first, words_before = self._famous_first, self._famous_word_ends[count]
+        slots: list[_Slot] = []
+        for word in q_words:
+            same = same_of[word]
+            words = frozenset(w for w in (word, *same) if first.get(w, words_before) < words_before)
+            if not words:
+                return {}
+            slots.append(_Slot(words, None, same))
+        text, starts, end = self._famous_text, self._famous_starts, self._famous_starts[count]
+        exact_uids = set(map(self._uid_of_key.__getitem__, exact))
+        seen: set[int] = set()
+        for word in min(slots, key=self._slot_cost).words:
+            needle = f" {word} "
+            at = text.find(needle, 0, end)
+            while at >= 0:
+                seen.add(self._famous_uids[bisect_right(starts, at) - 1])
+                at = text.find(needle, at + 1, end)
+        found: dict[int, float] = {}
+        for uid in seen - exact_uids:
+            if not _holds_phrase(self._uid_names[uid].split(), phrase):
+                continue
+            score = _word_score(q_core, q_words, slots, self._core_names[uid].split())
+            if score is not None and score >= ACCEPT_SCORE:
+                for key in self._keys(uid, self._all):
+                    if popularity[key] >= need:
+                        found[key] = min(score, LOOSE_SCORE)
+        return found
+
+    def _outranked(
+        self, query: str, score_of: dict[int, float], rivals: dict[int, float], limit: int
+    ) -> Ambiguous:
+        """The exact matches (``score_of``) and their far more popular ``rivals`` as a choice,
+        most popular first; the exact matches are kept even when the rivals are many."""
+        kept = self._by_popularity(rivals)[: max(1, limit - len(score_of))]
+        score_of = {**score_of, **{key: rivals[key] for key in kept}}
+        ordered = self._by_popularity(score_of)[:limit]
+        return Ambiguous(query, tuple(self._candidate(key, score_of[key]) for key in ordered))
 
     def _ambiguous(self, query: str, ranking: _Ranking, limit: int) -> Ambiguous:
         """All entities of ``ranking`` as a choice, most popular first, each with its best score."""
@@ -806,22 +1152,42 @@ def _word_score(
         if found is None:
             return None
         used.append(found)
-    span_words = [words[index] for index in used]
+    named = [words[index] for index in used]
+    # A number spelt otherwise ("ii" for "2") is compared as typed, at a loose exact's score.
+    span_words = [
+        typed if word in slot.same else word
+        for typed, word, slot in zip(q_words, named, slots, strict=True)
+    ]
+    respelt = span_words != named
     typed_last = q_words[-1]
     completed = span_words[-1] != typed_last and span_words[-1].startswith(typed_last)
     if completed:
-        span_words[-1] = typed_last
+        span_words[-1] = named[-1] = typed_last
     span = " ".join(span_words)
-    name = " ".join(words)
     similarity = 100.0 if span == q_core else fuzz.ratio(q_core, span)
-    if span == name:
+    if respelt:
+        similarity = min(similarity, LOOSE_SCORE)
+    if named == words:
         return similarity
     at_start = in_order and used[0] == 0
     at_end = used == list(range(len(words) - len(used), len(words)))
     penalty = EDGE_PENALTY if at_start or at_end else CONTAINS_PENALTY
     if completed:
         penalty += COMPLETION_PENALTY
-    return similarity - penalty - UNCOVERED_PENALTY * (1.0 - len(span) / len(name))
+    covered = len(" ".join(named)) / len(" ".join(words))
+    return similarity - penalty - UNCOVERED_PENALTY * (1.0 - covered)
+
+
+def _holds_phrase(words: Sequence[str], slots: Sequence[_Slot]) -> bool:
+    """Whether ``words`` hold one word of each slot, in order and one after the other."""
+    size = len(slots)
+    return any(
+        all(
+            slot.accepts(word)
+            for slot, word in zip(slots, words[start : start + size], strict=True)
+        )
+        for start in range(len(words) - size + 1)
+    )
 
 
 def _find(words: Sequence[str], slot: _Slot, start: int, used: Sequence[int]) -> int | None:
@@ -829,6 +1195,13 @@ def _find(words: Sequence[str], slot: _Slot, start: int, used: Sequence[int]) ->
         if index not in used and slot.accepts(words[index]):
             return index
     return None
+
+
+def _merge(scores: dict[int, float], more: Mapping[int, float]) -> None:
+    """Keep each name's best score."""
+    for uid, score in more.items():
+        if score > scores.get(uid, 0.0):
+            scores[uid] = score
 
 
 def _remember(cache: dict[str, _V], key: str, value: _V) -> None:

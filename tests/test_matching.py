@@ -711,3 +711,308 @@ def test_search_lists_partial_matches_best_first_with_popular_ones_up() -> None:
     assert [c.name for c in index.search("toy story", limit=2)] == ["Toy Story", "Toy Story 3"]
     assert index.search("", limit=5) == [] and index.search("🎬", limit=5) == []
     assert index.search("qwzxv", limit=5) == []
+
+
+# --- an exact name gives way to far more popular names holding it ----------------------------
+
+
+@pytest.fixture(scope="module")
+def studios() -> NameIndex:
+    movies_made = {
+        "Disney": 2,
+        "Walt Disney Pictures": 263,
+        "Walt Disney Animation Studios": 80,
+        "MGM": 2,
+        "Metro-Goldwyn-Mayer (MGM)": 1074,
+        "Universal": 10,
+        "Universal Pictures": 830,
+        "20th Century Fox": 6,
+        "Twentieth Century Fox Film Corporation": 836,
+        "Pixar": 1,
+        "Pixar Animation Studios": 40,  # 40 times as popular, but under 50 movies
+        "Warner": 30,
+        "Warner Bros.": 590,  # not 20 times as popular
+        "HBO": 3,
+        "HBO Films": 60,
+        "HBO Documentary Films": 61,
+        "HBO Max": 62,
+        "Home Box Office (HBO)": 63,
+        "HBO Sports": 64,
+        "HBO Latino": 65,
+        "HBO Europe": 66,
+        "HBO Asia": 67,
+        "HBO Canada": 68,
+        "HBO Pictures": 69,
+        "HBO Independent": 70,  # "hbo" is in too many names to be looked up
+    }
+    return NameIndex(list(movies_made), list(movies_made.values()))
+
+
+def test_exact_company_gives_way_to_far_more_popular_ones_holding_its_name(
+    studios: NameIndex,
+) -> None:
+    match = choice(studios.resolve("Disney"))
+    names = [c.name for c in match.candidates]
+    assert names == ["Walt Disney Pictures", "Walt Disney Animation Studios", "Disney"]
+    assert match.candidates[-1].score == 100.0
+    assert all(ACCEPT_SCORE <= c.score < 100.0 for c in match.candidates[:-1])
+
+
+@pytest.mark.parametrize(
+    ("query", "names"),
+    [
+        ("MGM", ["Metro-Goldwyn-Mayer (MGM)", "MGM"]),  # a rare three-letter word
+        ("universal", ["Universal Pictures", "Universal"]),
+        # "20th" and "twentieth" are the same number
+        ("20th Century Fox", ["Twentieth Century Fox Film Corporation", "20th Century Fox"]),
+    ],
+)
+def test_more_exact_companies_that_give_way(
+    studios: NameIndex, query: str, names: list[str]
+) -> None:
+    assert [c.name for c in choice(studios.resolve(query)).candidates] == names
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("Pixar", "Pixar"),  # DOMINANCE_MIN_POPULARITY
+        ("Warner", "Warner"),  # DOMINANCE_RATIO
+        ("HBO", "HBO"),  # a short word in many names is not looked up
+        ("Walt Disney Pictures", "Walt Disney Pictures"),
+    ],
+)
+def test_exact_company_stays_when_nothing_outranks_it(
+    studios: NameIndex, query: str, name: str
+) -> None:
+    match = only(studios.resolve(query))
+    assert (match.name, match.candidate.score) == (name, 100.0)
+
+
+@pytest.fixture(scope="module")
+def films() -> NameIndex:
+    rows: list[tuple[str, float, int]] = [
+        ("Godfather", 4, 1991),  # 0
+        ("The Godfather", 6024, 1972),  # 1
+        ("The Godfather: Part II", 3418, 1974),  # 2
+        ("Mask", 25, 1985),  # 3
+        ("The Mask", 2900, 1994),  # 4
+        ("The Woman", 145, 2011),  # 5
+        ("Wonder Woman", 5025, 2017),  # 6
+        ("Master of the World", 19, 1961),  # 7
+        ("Master and Commander: The Far Side of the World", 808, 2003),  # 8
+        ("It", 12, 1927),  # 9
+        ("It Follows", 1677, 2014),  # 10
+        ("Road", 9, 2014),  # 11
+        ("Road", 2, 2002),  # 12
+        ("The Road", 1100, 2009),  # 13
+        ("Mad Max: Fury Road", 9629, 2015),  # 14
+        ("Road to Perdition", 1800, 2002),  # 15
+        ("Revolutionary Road", 1200, 2008),  # 16
+        ("Toy Story", 5415, 1995),  # 17
+        ("Toy Story 2", 3914, 1999),  # 18
+        ("Fox", 3, 1990),  # 19
+        ("The Fox", 5, 1967),  # 20: loose exact, not more popular than "Fox"
+        ("Fantastic Mr. Fox", 1500, 2009),  # 21
+        ("The Fox and the Hound", 900, 1981),  # 22
+    ]
+    names, votes, years = zip(*rows, strict=True)
+    return NameIndex(list(names), list(votes), list(years))
+
+
+def test_exact_title_gives_way_to_the_famous_title_with_an_article(films: NameIndex) -> None:
+    match = choice(films.resolve("godfather"))
+    assert [c.key for c in match.candidates] == [1, 2, 0]
+    assert match.candidates[0].score == LOOSE_SCORE
+    assert [c.key for c in choice(films.resolve("Mask")).candidates] == [4, 3]
+
+
+def test_a_choice_keeps_the_exact_names_however_many_outrank_them(films: NameIndex) -> None:
+    match = choice(films.resolve("road", limit=4))
+    assert [c.key for c in match.candidates] == [14, 15, 11, 12]
+    everything = [c.key for c in choice(films.resolve("road")).candidates]
+    assert everything == [14, 15, 16, 13, 11, 12]
+
+
+@pytest.mark.parametrize(
+    ("query", "key"),
+    [
+        ("Toy Story", 17),
+        ("toy story 2", 18),
+        ("The Woman", 5),  # "the woman" is not a phrase of "Wonder Woman"
+        ("Master of the World", 7),  # nor of "Master and Commander: ... of the World"
+        ("it", 9),  # short words are not looked up in longer names
+        ("mask 1985", 3),  # a year says which one
+    ],
+)
+def test_exact_title_that_keeps_its_place(films: NameIndex, query: str, key: int) -> None:
+    assert only(films.resolve(query)).key == key
+
+
+def test_loose_exact_title_gives_way_too() -> None:
+    index = NameIndex(["The Fox", "Fantastic Mr. Fox"], [5, 1500])
+    assert [c.name for c in choice(index.resolve("fox")).candidates] == [
+        "Fantastic Mr. Fox",
+        "The Fox",
+    ]
+
+
+def test_a_rare_three_letter_title_gives_way_like_mgm(films: NameIndex) -> None:
+    # "fox" is a word of four names, few enough to be looked up; "The Fox" (5 votes) is not
+    # 20 times as popular as "Fox" (3), so it is not offered.
+    assert [c.key for c in choice(films.resolve("fox")).candidates] == [21, 22, 19]
+
+
+# --- numbers ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sequels() -> NameIndex:
+    rows: list[tuple[str, float, int]] = [
+        ("The Matrix", 9079, 1999),  # 0
+        ("The Matrix Reloaded", 3500, 2003),  # 1
+        ("The Marine 2", 100, 2009),  # 2
+        ("Jurassic World", 8842, 2015),  # 3
+        ("Wayne's World 2", 300, 1993),  # 4
+        ("The Terminator", 4208, 1984),  # 5
+        ("Terminator 2: Judgment Day", 4274, 1991),  # 6
+        ("Rocky", 1900, 1976),  # 7
+        ("Rocky II", 800, 1979),  # 8
+        ("Rocky V", 700, 1990),  # 9
+        ("Oceans", 100, 2009),  # 10
+        ("Ocean's Eleven", 3000, 2001),  # 11
+        ("Ocean's Twelve", 2500, 2004),  # 12
+        ("Shrek", 4000, 2001),  # 13
+        ("Shrek 2", 3500, 2004),  # 14
+        ("Shrek the Third", 2900, 2007),  # 15
+        ("Harry Potter and the Deathly Hallows: Part 1", 7000, 2010),  # 16
+        ("Harry Potter and the Deathly Hallows: Part 2", 7500, 2011),  # 17
+        ("I Am Legend", 4977, 2007),  # 18
+        ("Hamlet", 118, 1996),  # 19
+        ("Hamlet", 95, 1990),  # 20
+        ("The Godfather", 6024, 1972),  # 21
+        ("The Godfather: Part II", 3418, 1974),  # 22
+        ("The Godfather: Part III", 2000, 1990),  # 23
+        ("Star Wars: Episode I - The Phantom Menace", 4800, 1999),  # 24
+        ("Star Wars", 6778, 1977),  # 25
+        ("Cars 3", 1000, 2017),  # 26
+    ]
+    names, votes, years = zip(*rows, strict=True)
+    return NameIndex(list(names), list(votes), list(years))
+
+
+@pytest.mark.parametrize(
+    ("query", "key"),
+    [
+        ("Terminator 2", 6),
+        ("rocky 2", 8),  # ii is 2
+        ("Rocky II", 8),
+        ("Ocean's 11", 11),  # eleven is 11
+        ("oceans twelve", 12),
+        ("shrek2", 14),  # a digit glued to the word
+        ("shrek 3", 15),  # third is 3
+        ("godfather 2", 22),
+        ("star wars episode 1", 24),  # "I" is 1 after "episode"
+        ("caks 3", 26),  # a typo in the words still resolves
+    ],
+)
+def test_numbers_in_the_query_pick_the_name_with_them(
+    sequels: NameIndex, query: str, key: int
+) -> None:
+    assert only(sequels.resolve(query)).key == key
+
+
+@pytest.mark.parametrize(
+    ("query", "closest"),
+    [
+        ("the matrix 2", 0),  # nor "The Marine 2": "marine" is far from "matrix"
+        ("jurassic world 2", 3),
+        ("rocky 4", 7),
+    ],
+)
+def test_a_name_without_the_querys_number_is_only_a_suggestion(
+    sequels: NameIndex, query: str, closest: int
+) -> None:
+    match = missing(sequels.resolve(query))
+    assert match.suggestions[0].key == closest
+    assert all(s.score < ACCEPT_SCORE for s in match.suggestions)
+
+
+def test_a_query_without_numbers_still_finds_numbered_names(sequels: NameIndex) -> None:
+    match = choice(sequels.resolve("harry potter deathly hallows"))
+    assert {c.key for c in match.candidates} == {16, 17}
+    assert only(sequels.resolve("am legend")).key == 18
+    assert only(sequels.resolve("i am legend")).key == 18
+
+
+def test_a_trailing_year_is_still_a_year_hint(sequels: NameIndex) -> None:
+    assert only(sequels.resolve("Hamlet 1996")).key == 19
+    assert only(sequels.resolve("the matrix 1999")).key == 0
+    assert only(sequels.resolve("rocky 2 1979")).key == 8
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("rocky ii", {2}),
+        ("shrek2", {2}),
+        ("friday the 13th", {13}),
+        ("oceans eleven", {11}),
+        ("twenty one", {21}),
+        ("twentieth century fox", {20}),
+        ("star wars episode i", {1}),
+        ("i am legend", set()),  # "i" is a pronoun
+        ("se7en", {7}),
+        ("the matrix", set()),
+    ],
+)
+def test_numbers_are_read_in_every_spelling(text: str, numbers: set[int]) -> None:
+    from bot.matching import _numbers
+
+    assert _numbers(text) == numbers
+
+
+# --- spacing ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def spelt() -> NameIndex:
+    rows: list[tuple[str, float]] = [
+        ("M*A*S*H", 500),  # 0
+        ("The Marsh", 20),  # 1
+        ("WALL·E", 8000),  # 2
+        ("The Wall", 300),  # 3
+        ("Walled In", 60),  # 4
+        ("E.T. the Extra-Terrestrial", 3300),  # 5
+        ("Pet", 200),  # 6
+        ("Eat", 10),  # 7
+        ("A.I. Artificial Intelligence", 2200),  # 8
+        ("Zodiac", 2800),  # 9
+        ("Zoolander", 1700),  # 10
+    ]
+    names, votes = zip(*rows, strict=True)
+    return NameIndex(list(names), list(votes))
+
+
+@pytest.mark.parametrize(
+    ("query", "key"),
+    [
+        ("MASH", 0),  # "m a s h" without its spaces
+        ("walle", 2),  # "wall e"
+        ("Wall-E", 2),
+        ("E.T.", 5),  # begins "e t ..."
+        ("et", 5),
+        ("a.i.", 8),
+    ],
+)
+def test_names_spelt_with_spaces_or_letter_by_letter(
+    spelt: NameIndex, query: str, key: int
+) -> None:
+    assert only(spelt.resolve(query)).key == key
+
+
+def test_a_short_query_that_matches_nothing_suggests_names_it_begins(spelt: NameIndex) -> None:
+    match = missing(spelt.resolve("zo"))
+    assert {s.key for s in match.suggestions} == {9, 10}
+    assert all(s.score < ACCEPT_SCORE for s in match.suggestions)
+    assert missing(spelt.resolve("xq")).suggestions == ()
