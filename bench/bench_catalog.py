@@ -84,7 +84,7 @@ def main() -> None:
         p99 = statistics.quantiles(samples, n=100)[98]
         print(f"{kind:<18}{len(samples):>8}{resolved:>7}/{len(queries):<2}"
               f"{statistics.median(samples):>11.3f}{p99:>9.2f}")
-    print(f"\npeak RSS after all queries: {rss_mb():.0f} MB")
+    print(f"\npeak RSS after all queries (catalog and recommender): {rss_mb():.0f} MB")
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, compress, repeat
-from operator import add, ge, gt, ne, neg, not_, or_
+from operator import add, ge, gt, neg, not_, or_
 from typing import TypeVar
 
 from rapidfuzz import fuzz, process
@@ -572,7 +572,7 @@ class NameIndex:
         self._hits_cache: dict[str, tuple[int, ...] | None] = {}
         self._numbers_cache: dict[int, frozenset[int]] = {}
         # Built on first use (by fuzzy queries): names without spaces, names spelt out.
-        self._squeezed: tuple[dict[str, int], dict[str, list[int]]] | None = None
+        self._squeezed: tuple[array[int], array[int]] | None = None
         self._letter_runs: dict[str, list[int]] | None = None
 
         # The names popular enough to outrank an exact name (see ``_rivals``), most popular
@@ -741,20 +741,19 @@ class NameIndex:
         """Ids of names that are ``q`` (or its core) once spaces are dropped: "walle" finds
         "wall e" (WALL-E), "mash" finds "m a s h" (M*A*S*H)."""
         if self._squeezed is None:
-            # Each core name without its spaces -> its first id; the few shared ones apart.
-            forms = self._text.replace(" ", "").split("\n")
-            first = dict(zip(reversed(forms), range(len(forms) - 1, -1, -1), strict=True))
-            more: dict[str, list[int]] = {}
-            for uid in compress(
-                range(len(forms)), map(ne, map(first.get, forms), range(len(forms)))
-            ):
-                more.setdefault(forms[uid], []).append(uid)
-            self._squeezed = first, more
-        first, more = self._squeezed
+            # Hashes of each core name without its spaces, sorted, beside their ids: a second
+            # copy of every name in a dict would cost megabytes for a rare kind of query.
+            pairs = sorted(
+                (hash(name.replace(" ", "")), uid) for uid, name in enumerate(self._core_names)
+            )
+            self._squeezed = array("q", (h for h, _ in pairs)), array("l", (u for _, u in pairs))
+        hashes, uids = self._squeezed
         found: list[int] = []
         for form in dict.fromkeys((q.replace(" ", ""), _core(q).replace(" ", ""))):
-            if form in first:
-                found += [first[form], *more.get(form, ())]
+            code = hash(form)
+            for at in range(bisect_left(hashes, code), bisect_right(hashes, code)):
+                if self._core_names[uids[at]].replace(" ", "") == form:
+                    found.append(uids[at])
         return list(dict.fromkeys(found))
 
     def _fuzzy(self, q: str, pool: _Pool) -> dict[int, float]:
