@@ -268,7 +268,10 @@ async def _post_job(context: Context) -> None:
     await post(context.application, context.job.chat_id)
 
 
-def _keyboard(catalog: Catalog, movie: Movie) -> InlineKeyboardMarkup:
+def _keyboard(catalog: Catalog, movie: Movie) -> InlineKeyboardMarkup | None:
+    """"More like this" under the post, when the recommender is there to answer it."""
+    if not catalog.can_recommend:
+        return None
     return InlineKeyboardMarkup([[answers.more_like_this(catalog, movie)]])
 
 

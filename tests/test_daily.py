@@ -7,6 +7,7 @@ at the chosen "now" instead of waiting for the scheduler.
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 import re
 import sqlite3
@@ -775,3 +776,19 @@ def test_a_time_skipped_by_dst_is_shown_as_it_will_post(make_bot: Callable[..., 
     b = make_bot(datetime(2026, 3, 28, 12, tzinfo=UTC))
     [reply] = b.send(private_message("/daily 02:30 Europe/Madrid"))
     assert "First post: Sun 29 Mar at 03:30 (in 13 h 30 min)." in reply.text
+
+
+def test_without_the_recommender_a_post_has_no_more_like_this_button(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    bare = copy.copy(catalog)
+    bare.recommender = None
+    dbot = DailyBot(bare, tmp_path / "daily.sqlite3", MONDAY_8_CET, False)
+    try:
+        dbot.send(private_message("/daily 09:00 Europe/Madrid"))
+        dbot.clock.now = NINE_CET
+        sent = dbot.run(dbot.job(USER_ID))
+        assert [c.method for c in sent] == ["sendPhoto"]
+        assert "reply_markup" not in sent[0].params
+    finally:
+        dbot.close()
