@@ -20,7 +20,7 @@ import polars as pl
 import pycountry
 
 from bot.etl import MOVIES_FILE, fingerprint
-from bot.matching import Ambiguous, NameIndex, NotFound, Resolved
+from bot.matching import Ambiguous, NameIndex, NotFound, Resolved, normalize
 from bot.recommender import NotEnoughData, Recommender
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -323,16 +323,21 @@ def _country_names(data_names: dict[str, str]) -> dict[str, str]:
     return names
 
 
-def _country_aliases(codes: list[str]) -> dict[str, int]:
+def _country_aliases(codes: list[str], data_names: dict[str, str]) -> dict[str, int]:
+    """Codes, ISO names and TMDB's names of every country. A name that two countries answer
+    to (TMDB's "Congo" is DR Congo, ISO's is the Republic of the Congo) is left to matching,
+    which then offers both."""
     key = {code: i for i, code in enumerate(codes)}
-    aliases: dict[str, int] = {code.lower(): i for code, i in key.items()}
+    claims: dict[str, set[int]] = {}
     for country in pycountry.countries:
-        i = key[country.alpha_2]
         for attr in ("name", "official_name", "common_name", "alpha_3"):
             if value := getattr(country, attr, None):
-                aliases.setdefault(value, i)
-    for alias, code in COUNTRY_ALIASES.items():
-        aliases[alias] = key[code]
+                claims.setdefault(normalize(value), set()).add(key[country.alpha_2])
+    for code, name in data_names.items():
+        claims.setdefault(normalize(name), set()).add(key[code])
+    aliases = {name: next(iter(keys)) for name, keys in claims.items() if len(keys) == 1}
+    aliases |= {code.lower(): i for code, i in key.items()}
+    aliases |= {alias: key[code] for alias, code in COUNTRY_ALIASES.items()}
     return aliases
 
 
@@ -403,7 +408,7 @@ class Catalog:
         self.countries = NameIndex(
             [c.name for c in self._countries],
             popularity=[c.count for c in self._countries],
-            aliases=_country_aliases(ccodes),
+            aliases=_country_aliases(ccodes, data_country_names),
         )
         # Buttons carry entity numbers: valid while the catalog file and the country and
         # language tables (pycountry's, and the constants above) are what they were.

@@ -78,6 +78,9 @@ def test_countries_match_the_exact_entity(catalog: Catalog) -> None:
     for name, code in (("West Germany", "DE"), ("England", "GB"), ("Ivory Coast", "CI")):
         assert found(catalog.country(name)).code == code
     assert found(catalog.country("DR Congo")).name == "DR Congo"
+    congo = catalog.country("Congo")  # TMDB's Congo is DR Congo; ISO's is the other one
+    assert isinstance(congo, Choice) and congo.ambiguous
+    assert [o.label for o in congo.options] == ["DR Congo", "Republic of the Congo"]
 
 
 def test_names_differing_only_in_case_or_accents_are_one_entity(catalog: Catalog) -> None:
