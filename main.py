@@ -14,10 +14,11 @@ import sys
 
 from telegram.error import InvalidToken
 
-from bot import config, console, logs
-from bot.app import ALLOWED_UPDATES, build_application
-from bot.catalog import Catalog
-from bot.subscriptions import StoreError
+from bot import config, logs
+from bot.app import console
+from bot.app.factory import ALLOWED_UPDATES, build_application
+from bot.daily.store import StoreError
+from bot.movies.catalog import Catalog
 
 logger = logging.getLogger("bot")
 
@@ -52,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         catalog = Catalog.load()
     except FileNotFoundError as exc:
-        return fail(f"the movie catalog is missing ({exc.filename}): run python -m bot.etl")
+        return fail(f"the movie catalog is missing ({exc.filename}): run python -m bot.movies.etl")
     gc.freeze()  # the catalog lives as long as the process: keep the collector off its objects
     if args.ask is not None:
         return console.ask(catalog, args.ask)

@@ -14,8 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.catalog import DATA_DIR, Catalog, Found
-from bot.recommender import Recommender
+from bot.movies.catalog import Catalog, Found
+from bot.movies.datafiles import DATA_DIR
+from bot.movies.recommender import Recommender
 
 REPEAT = 200
 

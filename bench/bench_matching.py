@@ -1,4 +1,4 @@
-"""Scratch benchmark of bot.matching on the real 45k titles (not a test; run by hand).
+"""Scratch benchmark of bot.movies.matching on the real 45k titles (not a test; run by hand).
 
     .venv/bin/python bench/bench_matching.py
 """
@@ -18,7 +18,7 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.matching import Ambiguous, NameIndex, Resolved
+from bot.movies.matching import Ambiguous, NameIndex, Resolved
 
 CSV = "/work/shared/movies/movies_metadata.csv"
 

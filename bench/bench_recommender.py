@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 import polars as pl  # noqa: E402
 
-from bot.etl import MOVIES_FILE  # noqa: E402
+from bot.movies.datafiles import MOVIES_FILE  # noqa: E402
 
 DATA_DIR = ROOT / "data"
 SEED = 0
@@ -92,7 +92,7 @@ def _child(kind: str, model_dir: Path) -> None:
     started = time.perf_counter()
     refusals: tuple[type[Exception], ...] = ()
     if kind == "new":
-        from bot.recommender import NotEnoughData, Recommender
+        from bot.movies.recommender import NotEnoughData, Recommender
 
         model: Recommender | DenseRecommender = Recommender.load(model_dir, movies, "bench")
         refusals = (NotEnoughData,)
@@ -160,7 +160,8 @@ def _genre_jaccard(answers: Answers, rows: Iterable[int], genres: list[set[str]]
 def main() -> None:
     import scipy.sparse as sp
 
-    from bot.recommender import MATRIX_FILE, MODEL_FILES, NotEnoughData, Recommender
+    from bot.movies.datafiles import MATRIX_FILE, MODEL_FILES
+    from bot.movies.recommender import NotEnoughData, Recommender
 
     bench_started = time.perf_counter()
     movies = pl.read_parquet(DATA_DIR / MOVIES_FILE)

@@ -27,11 +27,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot import buttons
-from bot.app import build_application
-from bot.catalog import Catalog, Kind, Ref
-from bot.config import Settings
-from bot.offline import (
+from bot.app.factory import build_application
+from bot.app.offline import (
     BOT_USERNAME,
     LocalBotAPI,
     OfflineRequest,
@@ -42,6 +39,9 @@ from bot.offline import (
     private_message,
     to_update,
 )
+from bot.chat import buttons
+from bot.config import Settings
+from bot.movies.catalog import Catalog, Kind, Ref
 
 ROUNDS = 150
 WARMUP_ROUNDS = 5

@@ -1,5 +1,12 @@
-"""The movie bot's core: data pipeline, catalog, matching, recommender, formatting, and the
-application wiring. Everything but ``app``, ``console`` and ``context`` is free of Telegram."""
+"""The movie bot's application package.
+
+- ``bot.movies``: the movie core: pipeline, catalog, matching, recommender (no Telegram);
+- ``bot.daily``: the daily-picks core: schedule, picks, the subscription store (no Telegram);
+- ``bot.chat``: what the bot says: formatting, button data, flood bookkeeping (no Telegram);
+- ``bot.app``: the Telegram shell: the Application factory, typed context, the offline Bot API
+  of ``--console``/``--ask``;
+- ``bot.config``, ``bot.logs``: settings from the environment, logging set up once.
+"""
 
 import os
 

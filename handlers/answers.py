@@ -12,9 +12,9 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import buttons, formatting
-from bot.buttons import Button
-from bot.catalog import (
+from bot.chat import buttons, formatting
+from bot.chat.buttons import Button
+from bot.movies.catalog import (
     Catalog,
     Choice,
     DirectorStats,

@@ -10,8 +10,8 @@ from __future__ import annotations
 from telegram import Chat, Message, Update
 from telegram.ext import Application, CallbackQueryHandler
 
-from bot import buttons, formatting
-from bot.context import Context
+from bot.app.context import Context
+from bot.chat import buttons, formatting
 from handlers import answers, replies
 
 

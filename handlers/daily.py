@@ -5,12 +5,12 @@ post, ``/daily off`` ends it. In groups only admins may change it (``getChatMemb
 admins count); in channels the command is posted in the channel itself.
 
 Each subscription is one JobQueue job (``daily:<chat id>``) firing at the chat's wall-clock time
-(:class:`bot.schedule.DailyTrigger`), plus a one-off job (``daily-retry:<chat id>``) when a post
-is to be sent again. Both jobs, and :func:`restore` at start, do what :func:`bot.schedule.plan`
-decides; this module only translates: Telegram's errors into a :class:`bot.schedule.Failure`,
-decisions into jobs, store writes and log lines.
+(:class:`bot.daily.schedule.DailyTrigger`), plus a one-off job (``daily-retry:<chat id>``) when a
+post is to be sent again. Both jobs, and :func:`restore` at start, do what
+:func:`bot.daily.schedule.plan` decides; this module only translates: Telegram's errors into a
+:class:`bot.daily.schedule.Failure`, decisions into jobs, store writes and log lines.
 
-The state lives in SQLite (:mod:`bot.subscriptions`), opened and checked when the application
+The state lives in SQLite (:mod:`bot.daily.store`), opened and checked when the application
 is built (a bad ``STATE_DB`` stops the bot at start) and written before any acknowledgement. A
 post is recorded as ``sending`` before its request goes out and ``sent`` after, so nothing (a
 retry, a restart, a second fire of the job) posts twice on one day.
@@ -54,12 +54,11 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot import formatting
-from bot.catalog import Catalog, Movie
-from bot.context import Context
-from bot.formatting import CAPTION_LIMIT, MESSAGE_LIMIT, movie_card, poster_url
-from bot.picks import Picker
-from bot.schedule import (
+from bot.app.context import Context
+from bot.chat import formatting
+from bot.chat.formatting import CAPTION_LIMIT, MESSAGE_LIMIT, movie_card, poster_url
+from bot.daily.picks import Picker
+from bot.daily.schedule import (
     CATCH_UP,
     BadGenre,
     BadOffset,
@@ -80,7 +79,8 @@ from bot.schedule import (
     parse_command,
     plan,
 )
-from bot.subscriptions import Post, PostState, Store, Subscription
+from bot.daily.store import Post, PostState, Store, Subscription
+from bot.movies.catalog import Catalog, Movie
 from handlers import answers
 from handlers.queries import clean, split_command
 
@@ -127,7 +127,7 @@ class Daily:
     tests, so a test can be "at 09:00 in Madrid" without waiting).
 
     The store is opened, checked and migrated here: a ``STATE_DB`` that cannot be used raises
-    :class:`bot.subscriptions.StoreError` before the bot starts.
+    :class:`bot.daily.store.StoreError` before the bot starts.
     """
 
     def __init__(self, path: Path, clock: Callable[[], datetime] = _utcnow) -> None:
@@ -136,7 +136,7 @@ class Daily:
         self.store = Store(path)
 
     def posts(self, chat_id: int, now: datetime) -> list[Post]:
-        """The chat's posts that :func:`bot.schedule.plan` needs at ``now``."""
+        """The chat's posts that :func:`bot.daily.schedule.plan` needs at ``now``."""
         return self.store.recent(chat_id, horizon(now))
 
     def picker(self, catalog: Catalog) -> Picker:
@@ -303,7 +303,7 @@ def _chat_gone(exc: TelegramError) -> bool:
 
 
 def _failure(exc: TelegramError) -> Failure:
-    """What Telegram's error means for the post (see :class:`bot.schedule.Failure`).
+    """What Telegram's error means for the post (see :class:`bot.daily.schedule.Failure`).
 
     Only a transport failure before the request was out (:data:`_NOT_SENT`) is known not to
     have reached Telegram. Every other network error (an HTTP 5xx, whatever its body; a
@@ -332,7 +332,7 @@ def _wait(exc: TelegramError) -> timedelta:
 
 
 async def post(application: Application, chat_id: int) -> None:
-    """Do what :func:`bot.schedule.plan` decides for the chat now: send its post, plan a
+    """Do what :func:`bot.daily.schedule.plan` decides for the chat now: send its post, plan a
     retry, or skip the post time."""
     daily = service(application)
     sub = daily.store.get(chat_id)
@@ -399,7 +399,7 @@ async def _send_post(application: Application, sub: Subscription, decision: Send
 
 
 def _failed(application: Application, sub: Subscription, post: Post, exc: TelegramError) -> None:
-    """Record a failed send as :func:`bot.schedule.after_failure` decides; unsubscribe a chat
+    """Record a failed send as :func:`bot.daily.schedule.after_failure` decides; unsubscribe a chat
     that is gone."""
     daily = service(application)
     chat_id, day = sub.chat_id, post.day
@@ -448,9 +448,9 @@ def move_chat(application: Application, old: int, new: int) -> None:
 
 
 async def restore(application: Application) -> int:
-    """Re-create every stored subscription's job and do what :func:`bot.schedule.plan` decides
+    """Re-create every stored subscription's job and do what :func:`bot.daily.schedule.plan` decides
     for it now: a post missed while the bot was down (less than
-    :data:`~bot.schedule.CATCH_UP` ago) or a pending retry gets its job. Safe to run more than
+    :data:`~bot.daily.schedule.CATCH_UP` ago) or a pending retry gets its job. Safe to run more than
     once. Returns how many subscriptions are scheduled."""
     daily = service(application)
     now = daily.clock().astimezone(UTC)
@@ -501,7 +501,7 @@ def register(application: Application) -> None:
     """Add /daily and its listeners; schedule :func:`restore` to run as the JobQueue starts.
 
     The database is ``settings.state_db`` (``STATE_DB``), opened and checked here: one that
-    cannot be used raises :class:`bot.subscriptions.StoreError`, before the bot starts.
+    cannot be used raises :class:`bot.daily.store.StoreError`, before the bot starts.
     """
     job_queue = _job_queue(application)
     application.bot_data[DAILY_KEY] = Daily(Path(application.bot_data.settings.state_db))

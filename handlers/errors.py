@@ -8,8 +8,8 @@ from telegram import Chat, Update
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application
 
-from bot import formatting
-from bot.context import Context
+from bot.app.context import Context
+from bot.chat import formatting
 
 logger = logging.getLogger(__name__)
 

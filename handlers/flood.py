@@ -1,6 +1,6 @@
 """Per-user flood control in groups: past 10 commands a minute, one "slow down", then silence.
 
-The gate (:class:`bot.flood.FloodGate`) runs before every other handler (group -1). Only the
+The gate (:class:`bot.chat.flood.FloodGate`) runs before every other handler (group -1). Only the
 commands this bot answers count: commands for other bots (``/roll d20``, ``/start@OtherBot``)
 pass untouched, so a busy group with several bots does not get this one's warning.
 """
@@ -10,13 +10,13 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, MessageHandler, filters
 
-from bot import formatting
-from bot.context import Context
-from bot.flood import FloodGate, Verdict
+from bot.app.context import Context
+from bot.chat import formatting
+from bot.chat.flood import FloodGate, Verdict
 from handlers.queries import NEW_MESSAGES, answered_in_group, split_command
 
 FLOOD_KEY = "flood"
-"""``bot_data`` key of the application's :class:`~bot.flood.FloodGate`."""
+"""``bot_data`` key of the application's :class:`~bot.chat.flood.FloodGate`."""
 
 
 async def on_group_command(update: Update, context: Context) -> None:

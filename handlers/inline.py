@@ -12,9 +12,9 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.ext import Application, InlineQueryHandler
 
-from bot import formatting
-from bot.catalog import Catalog, Movie
-from bot.context import Context
+from bot.app.context import Context
+from bot.chat import formatting
+from bot.movies.catalog import Catalog, Movie
 from handlers import answers
 from handlers.queries import clean
 from handlers.replies import poster_preview

@@ -12,15 +12,15 @@ from typing import NamedTuple
 from telegram import Chat, ForceReply, Message, MessageEntity, Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
-from bot import formatting
-from bot.context import Context
+from bot.app.context import Context
+from bot.chat import formatting
 from handlers import answers, replies
 from handlers.commands import BY_NAME, QUERIES
 
 MAX_TEXT_CHARS = 1_000
 """How much of what a user typed a handler keeps (more is cut off before any work): a bound on
 memory and echoed text, not on the search. The catalog matches only the first
-``bot.matching.MAX_QUERY_CHARS`` characters of the normalized query."""
+``bot.movies.matching.MAX_QUERY_CHARS`` characters of the normalized query."""
 
 AWAITING = "awaiting"
 """``chat_data`` key: the command whose argument the next private message is."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
-from bot import buttons, formatting
-from bot.context import Context
+from bot.app.context import Context
+from bot.chat import buttons, formatting
 from handlers import answers, replies
 from handlers.commands import help_entries
 from handlers.queries import NEW_MESSAGES

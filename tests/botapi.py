@@ -46,7 +46,7 @@ from urllib.parse import parse_qsl
 
 from telegram.ext import Application
 
-from bot.offline import (
+from bot.app.offline import (
     BOT_ID,
     BOT_USERNAME,
     GROUP_ID,

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.app import build_application
-from bot.catalog import Catalog
+from bot.app.factory import build_application
 from bot.config import Settings
+from bot.movies.catalog import Catalog
 from tests.botapi import TOKEN, BotHarness, RecordingRequest
 
 

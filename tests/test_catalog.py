@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.catalog import (
+from bot.movies.catalog import (
     Catalog,
     Choice,
     CollectionInfo,
@@ -11,7 +11,7 @@ from bot.catalog import (
     NoCollection,
     Ref,
 )
-from bot.matching import normalize
+from bot.movies.matching import normalize
 
 
 @pytest.fixture(scope="module")

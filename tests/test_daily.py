@@ -22,12 +22,12 @@ import pytest
 from telegram.error import ChatMigrated
 from telegram.ext import Job
 
-from bot import buttons
-from bot.app import RETRIES, build_application
-from bot.catalog import Catalog, Kind
+from bot.app.factory import RETRIES, build_application
+from bot.app.offline import LocalBotAPI
+from bot.chat import buttons
 from bot.config import Settings
-from bot.offline import LocalBotAPI
-from bot.subscriptions import SCHEMA_VERSION, PostState, Store, StoreError, Subscription
+from bot.daily.store import SCHEMA_VERSION, PostState, Store, StoreError, Subscription
+from bot.movies.catalog import Catalog, Kind
 from handlers import daily
 from tests.botapi import (
     CHANNEL_ID,

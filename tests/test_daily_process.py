@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from bot.offline import LocalBotAPI
-from bot.subscriptions import Store, Subscription
+from bot.app.offline import LocalBotAPI
+from bot.daily.store import Store, Subscription
 from tests.botapi import TOKEN, USER_ID, BotAPIServer, Call, private_message
 
 ROOT = Path(__file__).resolve().parent.parent

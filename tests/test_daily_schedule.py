@@ -10,7 +10,7 @@ import pytest
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.schedule import (
+from bot.daily.schedule import (
     FIXED_OFFSETS,
     MAX_ATTEMPTS,
     BadGenre,
@@ -37,7 +37,7 @@ from bot.schedule import (
     resolve_zone,
     zone_label,
 )
-from bot.subscriptions import Post, PostState, Subscription
+from bot.daily.store import Post, PostState, Subscription
 
 MADRID = ZoneInfo("Europe/Madrid")
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import buttons
-from bot.catalog import Catalog, Kind, Ref
+from bot.chat import buttons
 from bot.config import Settings
+from bot.movies.catalog import Catalog, Kind, Ref
 from tests.botapi import (
     GROUP_ID,
     TOKEN,

@@ -5,8 +5,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from bot import etl
-from bot.recommender import MODEL_FILES
+from bot.movies import etl
+from bot.movies.datafiles import MODEL_FILES
 
 FIXTURE = Path(__file__).parent / "fixtures" / "kaggle"
 DATA = Path(__file__).parent.parent / "data"

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from bot import formatting as f
-from bot.catalog import (
+from bot.chat import formatting as f
+from bot.movies.catalog import (
     Choice,
     CollectionInfo,
     CompanyStats,

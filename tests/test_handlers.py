@@ -7,11 +7,11 @@ import dataclasses
 
 import pytest
 
-from bot import buttons, formatting
-from bot.app import build_application
-from bot.buttons import Button
-from bot.catalog import Catalog, DirectorStats, Found, Kind, MovieRef, Option, Ref
+from bot.app.factory import build_application
+from bot.chat import buttons, formatting
+from bot.chat.buttons import Button
 from bot.config import Settings
+from bot.movies.catalog import Catalog, DirectorStats, Found, Kind, MovieRef, Option, Ref
 from handlers import answers, commands
 from handlers.answers import NEXT, PREV
 from tests.botapi import (

@@ -7,9 +7,9 @@ import logging
 import pytest
 from telegram.error import BadRequest
 
-from bot import buttons, formatting
-from bot.catalog import Catalog, Kind, Ref
-from bot.flood import FloodGate, Verdict
+from bot.chat import buttons, formatting
+from bot.chat.flood import FloodGate, Verdict
+from bot.movies.catalog import Catalog, Kind, Ref
 from handlers.flood import FLOOD_KEY
 from tests.botapi import (
     CHANNEL_ID,

@@ -9,10 +9,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot import buttons, config, logs
-from bot.buttons import Button
-from bot.catalog import Catalog, Kind, Ref
-from bot.console import Console, ask, plain_text, repl
+from bot import config, logs
+from bot.app.console import Console, ask, plain_text, repl
+from bot.chat import buttons
+from bot.chat.buttons import Button
+from bot.movies.catalog import Catalog, Kind, Ref
 from handlers.answers import NEXT
 from tests.botapi import TOKEN
 

@@ -1,4 +1,4 @@
-"""Tests for bot.matching: normalization and forgiving name resolution."""
+"""Tests for bot.movies.matching: normalization and forgiving name resolution."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import string
 
 import pytest
 
-from bot.matching import (
+from bot.movies.matching import (
     ACCEPT_SCORE,
     DOMINANCE_MIN_POPULARITY,
     DOMINANCE_RATIO,
@@ -967,7 +967,7 @@ def test_a_trailing_year_is_still_a_year_hint(sequels: NameIndex) -> None:
     ],
 )
 def test_numbers_are_read_in_every_spelling(text: str, numbers: set[int]) -> None:
-    from bot.matching import _numbers
+    from bot.movies.matching import _numbers
 
     assert _numbers(text) == numbers
 

@@ -7,9 +7,8 @@ from datetime import date, timedelta
 import polars as pl
 import pytest
 
-from bot.catalog import DATA_DIR
-from bot.etl import MOVIES_FILE
-from bot.picks import MIN_AVERAGE, MIN_VOTES, Picker, year_before
+from bot.daily.picks import MIN_AVERAGE, MIN_VOTES, Picker, year_before
+from bot.movies.datafiles import DATA_DIR, MOVIES_FILE
 
 DATA = DATA_DIR / MOVIES_FILE
 

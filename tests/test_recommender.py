@@ -8,16 +8,14 @@ import numpy as np
 import polars as pl
 import pytest
 
-from bot.etl import MOVIES_FILE, fingerprint
-from bot.recommender import (
+from bot.movies.datafiles import DATA_DIR, MODEL_FILES, MOVIES_FILE, fingerprint
+from bot.movies.recommender import (
     FIELD_WEIGHTS,
-    MODEL_FILES,
     NotEnoughData,
     Recommendation,
     Recommender,
 )
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 CATALOG = fingerprint((DATA_DIR / MOVIES_FILE).read_bytes())
 
 

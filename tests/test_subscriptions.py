@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.subscriptions import (
+from bot.daily.store import (
     _SCHEMA_V1,
     SCHEMA_VERSION,
     Post,
@@ -206,7 +206,7 @@ def test_a_zone_tzdata_no_longer_has_is_served_in_utc(
 ) -> None:
     store.subscribe(Subscription(5, time(9), "Europe/Madrid"), NOW)
     store._db.execute("UPDATE subscriptions SET tz = 'Mars/Olympus' WHERE chat_id = 5")
-    with caplog.at_level(logging.WARNING, logger="bot.subscriptions"):
+    with caplog.at_level(logging.WARNING, logger="bot.daily.store"):
         assert store.get(5) == Subscription(5, time(9), "UTC")
         assert [s.zone for s in store.all()] == ["UTC"]
     assert "chat 5 has zone 'Mars/Olympus'" in caplog.text

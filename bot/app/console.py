@@ -1,6 +1,6 @@
 """Talk to the bot in a terminal, with no token and no network.
 
-The real Application, handlers and formatting run against a :class:`~bot.offline.LocalBotAPI`;
+The real Application, handlers and formatting run against a :class:`~bot.app.offline.LocalBotAPI`;
 what the bot would send to Telegram is printed as plain text, its buttons as numbered choices
 (type the number to press one). ``python main.py --console`` and ``--ask "/runtime Toy Story"``.
 """
@@ -14,10 +14,8 @@ from collections.abc import Sequence
 from html.parser import HTMLParser
 from typing import Any, TextIO
 
-from bot.app import build_application
-from bot.catalog import Catalog
-from bot.config import Settings
-from bot.offline import (
+from bot.app.factory import build_application
+from bot.app.offline import (
     USER_ID,
     Call,
     LocalBotAPI,
@@ -27,6 +25,8 @@ from bot.offline import (
     private_message,
     to_update,
 )
+from bot.config import Settings
+from bot.movies.catalog import Catalog
 
 IN_MEMORY = ":memory:"
 """The console's daily picks live and die with it, away from the real bot's state."""

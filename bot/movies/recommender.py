@@ -13,9 +13,9 @@ scores 0 on it for every candidate alike, so its ranking rests on what it has.
 Scoring never builds an N x N matrix: one query row times the transposed matrix touches only the
 posting lists of the query's features, then ``argpartition`` picks the top k.
 
-The fitted matrix is built by the pipeline (``python -m bot.etl``; ``python -m bot.recommender``
-refits it alone), stored under
-``data/`` as :data:`MODEL_FILES`, and loaded at start without scikit-learn.
+The fitted matrix is built by the pipeline (``python -m bot.movies.etl``;
+``python -m bot.movies.recommender`` refits it alone), stored under ``data/`` as
+:data:`~bot.movies.datafiles.MODEL_FILES`, and loaded at start without scikit-learn.
 """
 
 from __future__ import annotations
@@ -30,11 +30,9 @@ import numpy as np
 import polars as pl
 import scipy.sparse as sp
 
-from bot.matching import normalize
+from bot.movies.datafiles import MATRIX_FILE, META_FILE, MOVIES_FILE, fingerprint
+from bot.movies.matching import normalize
 
-MATRIX_FILE = "recommender.npz"
-META_FILE = "recommender.json"
-MODEL_FILES = (MATRIX_FILE, META_FILE)
 FORMAT = 1
 
 # Share of the similarity score each field can contribute (they sum to 1). The franchise and the
@@ -229,7 +227,7 @@ class Recommender:
         ):
             raise ValueError(
                 f"{data_dir / META_FILE} does not match this catalog and code: "
-                "rebuild it with `python -m bot.recommender`"
+                "rebuild it with `python -m bot.movies.recommender`"
             )
         fields = {name: (start, stop) for name, (start, stop) in meta["fields"].items()}
         return cls(sp.load_npz(data_dir / MATRIX_FILE), fields, meta["same_movie"], movies)
@@ -298,9 +296,8 @@ def _shared(names: list[str] | None, others: list[str] | None) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Fit the model on ``DATA/movies.parquet`` and write :data:`MODEL_FILES` beside it."""
-    from bot.etl import MOVIES_FILE, fingerprint  # here: bot.etl imports this module to fit
-
-    parser = argparse.ArgumentParser(prog="python -m bot.recommender", description=main.__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bot.movies.recommender",
+                                     description=main.__doc__)
     parser.add_argument("--data", type=Path, default=Path("data"), help="the catalog folder")
     args = parser.parse_args(argv)
     started = time.perf_counter()

@@ -17,7 +17,7 @@ from datetime import date
 
 import polars as pl
 
-from bot.matching import NameIndex, Resolved, normalize
+from bot.movies.matching import NameIndex, Resolved, normalize
 
 MIN_VOTES = 50
 """Votes a movie needs to qualify: below this, TMDB averages are noise (a handful of fans)."""

@@ -1,6 +1,6 @@
 """Data pipeline: Kaggle's "The Movies Dataset" CSV files -> the compact catalog under ``data/``.
 
-Usage: ``python -m bot.etl SRC_DIR [--out data]``
+Usage: ``python -m bot.movies.etl SRC_DIR [--out data]``
 
 The list columns of the Kaggle files hold Python-literal lists of dicts. Parsing them with
 ``ast.literal_eval`` takes minutes on the full original (its cast and crew lists are long), so the
@@ -11,7 +11,6 @@ rebuilt copy in ``../shared/movies`` and the full original in a few seconds.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 import time
 from dataclasses import dataclass, field
@@ -19,10 +18,10 @@ from pathlib import Path
 
 import polars as pl
 
-from bot.matching import normalize
-from bot.recommender import Recommender
+from bot.movies.datafiles import MOVIES_FILE, fingerprint
+from bot.movies.matching import normalize
+from bot.movies.recommender import Recommender
 
-MOVIES_FILE = "movies.parquet"
 SOURCE_FILES = ("movies_metadata.csv", "credits.csv", "keywords.csv")
 
 # A Python-literal string: '...' or "..." (repr picks double quotes when the text holds a ').
@@ -265,12 +264,6 @@ def build(src: Path) -> tuple[pl.DataFrame, Report]:
     return movies, report
 
 
-def fingerprint(catalog_file: bytes) -> str:
-    """Identifies one build of the catalog file; the recommender records the one it was fitted
-    on, so the bot never pairs a model with another catalog."""
-    return hashlib.blake2b(catalog_file, digest_size=8).hexdigest()
-
-
 def write(movies: pl.DataFrame, out: Path) -> list[Path]:
     """Write the catalog and the recommender fitted on it: the files the bot loads at start."""
     out.mkdir(parents=True, exist_ok=True)
@@ -281,7 +274,8 @@ def write(movies: pl.DataFrame, out: Path) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot.etl", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m bot.movies.etl",
+                                     description=__doc__.splitlines()[0])
     parser.add_argument("src", type=Path, help="folder with the Kaggle CSV files")
     parser.add_argument("--out", type=Path, default=Path("data"), help="where the catalog goes")
     args = parser.parse_args(argv)

@@ -19,11 +19,9 @@ import numpy as np
 import polars as pl
 import pycountry
 
-from bot.etl import MOVIES_FILE, fingerprint
-from bot.matching import Ambiguous, NameIndex, NotFound, Resolved, normalize
-from bot.recommender import NotEnoughData, Recommender
-
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+from bot.movies.datafiles import DATA_DIR, MOVIES_FILE, fingerprint
+from bot.movies.matching import Ambiguous, NameIndex, NotFound, Resolved, normalize
+from bot.movies.recommender import NotEnoughData, Recommender
 
 T = TypeVar("T")
 
@@ -358,7 +356,7 @@ class Catalog:
     def __init__(
         self, movies: pl.DataFrame, data: str = "", recommender: Recommender | None = None
     ) -> None:
-        """``data`` is the catalog file's :func:`~bot.etl.fingerprint`."""
+        """``data`` is the catalog file's :func:`~bot.movies.etl.fingerprint`."""
         self.movies = movies
         self.data = data
         self.recommender = recommender

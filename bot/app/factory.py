@@ -1,8 +1,8 @@
 """The Application factory: one place that wires settings, catalog and handlers together.
 
-``application.bot_data`` is a :class:`bot.context.BotData` holding ``"catalog"`` (also
+``application.bot_data`` is a :class:`bot.app.context.BotData` holding ``"catalog"`` (also
 ``bot_data.catalog``), ``"settings"``, ``"flood"`` and ``"daily"``; handlers are typed with
-:data:`bot.context.Context`.
+:data:`bot.app.context.Context`.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, Defaults
 from telegram.request import BaseRequest
 
-from bot.catalog import Catalog
+from bot.app.context import CONTEXT_TYPES
 from bot.config import Settings
-from bot.context import CONTEXT_TYPES
+from bot.movies.catalog import Catalog
 from handlers import buttons, commands, daily, errors, flood, inline, queries, start
 
 logger = logging.getLogger(__name__)

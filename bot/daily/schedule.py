@@ -32,8 +32,8 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.base import BaseTrigger
 from rapidfuzz import fuzz, process
 
-from bot.matching import normalize
-from bot.subscriptions import Post, PostState, Subscription
+from bot.daily.store import Post, PostState, Subscription
+from bot.movies.matching import normalize
 
 DEFAULT_ZONE = "UTC"
 

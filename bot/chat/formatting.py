@@ -10,7 +10,16 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from html import escape
 
-from bot.catalog import (
+from bot.daily.schedule import (
+    BadGenre,
+    BadOffset,
+    BadTime,
+    BadZoneOrGenre,
+    describe_delay,
+    zone_label,
+)
+from bot.daily.store import Subscription
+from bot.movies.catalog import (
     Choice,
     CollectionInfo,
     CompanyStats,
@@ -21,8 +30,6 @@ from bot.catalog import (
     MovieRef,
     NoCollection,
 )
-from bot.schedule import BadGenre, BadOffset, BadTime, BadZoneOrGenre, describe_delay, zone_label
-from bot.subscriptions import Subscription
 
 MESSAGE_LIMIT = 4096
 CAPTION_LIMIT = 1024

@@ -3,9 +3,9 @@
 ``application.bot_data`` is a :class:`BotData`: a dict (so ``bot_data["catalog"]`` works) with
 typed attributes (``bot_data.catalog``). Keys:
 
-- ``"catalog"``: the :class:`~bot.catalog.Catalog`, loaded once at start;
+- ``"catalog"``: the :class:`~bot.movies.catalog.Catalog`, loaded once at start;
 - ``"settings"``: the :class:`~bot.config.Settings`;
-- ``"flood"``: the per-user flood gate of groups (:class:`bot.flood.FloodGate`);
+- ``"flood"``: the per-user flood gate of groups (:class:`bot.chat.flood.FloodGate`);
 - ``"daily"``: the daily picks service (``handlers.daily.Daily``).
 """
 
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
-from bot.catalog import Catalog
+from bot.movies.catalog import Catalog
 
 if TYPE_CHECKING:
     from bot.config import Settings

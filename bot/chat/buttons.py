@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.catalog import Kind, Ref
+from bot.movies.catalog import Kind, Ref
 
 MAX_BYTES = 64
 SEPARATOR = "|"
