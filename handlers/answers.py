@@ -7,12 +7,10 @@ a page; :func:`answer` returns the :class:`Reply` to send. Nothing here touches 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
-from bot.chat import buttons, formatting
+from bot.chat import formatting
 from bot.chat.buttons import Button
 from bot.movies.catalog import (
     Catalog,
@@ -21,18 +19,13 @@ from bot.movies.catalog import (
     Found,
     Kind,
     Movie,
-    Option,
     Ref,
 )
+from handlers import keyboards
 from handlers.replies import Reply
 
 Query = str | Ref
 
-BUTTON_LABEL_CHARS = 60
-PREV = "‹ Prev"  # noqa: RUF001
-NEXT = "Next ›"  # noqa: RUF001
-MAX_ALSO_BUTTONS = 4
-MORE_LIKE_THIS = "🍿 More like this"
 
 
 def answer(catalog: Catalog, action: str, query: Query, page: int = 0) -> Reply | None:
@@ -54,38 +47,8 @@ def answer_button(catalog: Catalog, button: Button | None) -> Reply | None:
     return answer(catalog, button.action, button.ref, button.page)
 
 
-# -- keyboards -----------------------------------------------------------------------------------
-
-
-def _button(catalog: Catalog, label: str, action: str, ref: Ref, *, page: int = 0,
-            edit: bool = False) -> InlineKeyboardButton:
-    data = buttons.encode(action, ref, catalog.version, page, edit=edit)
-    return InlineKeyboardButton(formatting.truncate(label, BUTTON_LABEL_CHARS), callback_data=data)
-
-
-def more_like_this(catalog: Catalog, movie: Movie) -> InlineKeyboardButton:
-    """The button under a movie card (a reply, an inline result, a daily post): pressing it
-    answers ``/recommend`` for the movie in a new message, leaving the card as it is."""
-    return _button(catalog, MORE_LIKE_THIS, "recommend", Ref(Kind.MOVIE, movie.id))
-
-
-def _keyboard(rows: Sequence[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMarkup | None:
-    rows = [row for row in rows if row]
-    return InlineKeyboardMarkup(rows) if rows else None
-
-
-def _also_rows(catalog: Catalog, action: str, also: Sequence[Option]) -> list[list[Any]]:
-    """Same-named entities the user may have meant: pressing one swaps the answer in place."""
-    return [
-        [_button(catalog, f"↪ {option.label}", action, option.ref, edit=True)]
-        for option in also[:MAX_ALSO_BUTTONS]
-    ]
-
-
 def _choice(catalog: Catalog, action: str, result: Choice) -> Reply:
-    rows = [[_button(catalog, option.label, action, option.ref, edit=True)]
-            for option in result.options]
-    return Reply(formatting.choice(result), _keyboard(rows))
+    return Reply(formatting.choice(result), keyboards.choices(catalog, action, result.options))
 
 
 def _pages(
@@ -94,13 +57,8 @@ def _pages(
 ) -> Reply:
     """One page of a long answer, with Prev/Next buttons that edit the same message."""
     page = min(max(page, 0), len(pages) - 1)
-    nav = []
-    if len(pages) > 1:
-        if page > 0:
-            nav.append(_button(catalog, PREV, action, ref, page=page - 1, edit=True))
-        if page < len(pages) - 1:
-            nav.append(_button(catalog, NEXT, action, ref, page=page + 1, edit=True))
-    return Reply(pages[page], _keyboard([nav, *extra_rows]))
+    nav = keyboards.pager(catalog, action, ref, page, len(pages))
+    return Reply(pages[page], keyboards.keyboard([nav, *extra_rows]))
 
 
 # -- one builder per action --------------------------------------------------------------------
@@ -111,22 +69,21 @@ Builder = Callable[[Catalog, str, Found[Any], Query, int], Reply]
 
 def _movie(catalog: Catalog, action: str, found: Found[Movie], query: Query, page: int) -> Reply:
     movie = found.value
-    rows: list[list[Any]] = []
-    if catalog.can_recommend:
-        rows.append([more_like_this(catalog, movie)])
-    rows += _also_rows(catalog, action, found.also)
+    similar = keyboards.more_like_this_button(catalog, movie)
+    rows: list[list[Any]] = [[similar]] if similar is not None else []
+    rows += keyboards.also_rows(catalog, action, found.also)
     poster = formatting.poster_url(movie)
     return Reply(
         formatting.movie_card(movie),
-        _keyboard(rows),
+        keyboards.keyboard(rows),
         photo=poster,
         caption=formatting.movie_card(movie, formatting.CAPTION_LIMIT) if poster else None,
     )
 
 
 def _runtime(catalog: Catalog, action: str, found: Found[Movie], query: Query, page: int) -> Reply:
-    also = _also_rows(catalog, action, found.also)
-    return Reply(formatting.runtime(found.value), _keyboard(also))
+    also = keyboards.also_rows(catalog, action, found.also)
+    return Reply(formatting.runtime(found.value), keyboards.keyboard(also))
 
 
 def _single(format_value: Callable[[Any], str]) -> Builder:
@@ -134,7 +91,7 @@ def _single(format_value: Callable[[Any], str]) -> Builder:
 
     def build(catalog: Catalog, action: str, found: Found[Any], query: Query, page: int) -> Reply:
         return Reply(format_value(found.value),
-                     _keyboard(_also_rows(catalog, action, found.also)))
+                     keyboards.keyboard(keyboards.also_rows(catalog, action, found.also)))
 
     return build
 
@@ -142,13 +99,15 @@ def _single(format_value: Callable[[Any], str]) -> Builder:
 def _collection(catalog: Catalog, action: str, found: Found[Any], query: Query,
                 page: int) -> Reply:
     pages = formatting.collection(found.value)
-    return _pages(catalog, action, pages, found.ref, page, _also_rows(catalog, action, found.also))
+    also = keyboards.also_rows(catalog, action, found.also)
+    return _pages(catalog, action, pages, found.ref, page, also)
 
 
 def _director(catalog: Catalog, action: str, found: Found[DirectorStats], query: Query,
               page: int) -> Reply:
     pages = formatting.director(found.value)
-    return _pages(catalog, action, pages, found.ref, page, _also_rows(catalog, action, found.also))
+    also = keyboards.also_rows(catalog, action, found.also)
+    return _pages(catalog, action, pages, found.ref, page, also)
 
 
 def _recommend(catalog: Catalog, action: str, found: Found[Any], query: Query,
@@ -157,11 +116,11 @@ def _recommend(catalog: Catalog, action: str, found: Found[Any], query: Query,
     picks, movie = found.value.picks, found.value.movie
     if not picks:
         return Reply(formatting.not_enough_data(movie.ref),
-                     _keyboard(_also_rows(catalog, action, found.also)))
-    rows = [[_button(catalog, f"🎬 {ref.label}", "movie", Ref(Kind.MOVIE, ref.id))]
+                     keyboards.keyboard(keyboards.also_rows(catalog, action, found.also)))
+    rows = [[keyboards.button(catalog, f"🎬 {ref.label}", "movie", Ref(Kind.MOVIE, ref.id))]
             for ref, _reason in picks]
-    rows += _also_rows(catalog, action, found.also)
-    return Reply(formatting.recommendations(movie, picks), _keyboard(rows))
+    rows += keyboards.also_rows(catalog, action, found.also)
+    return Reply(formatting.recommendations(movie, picks), keyboards.keyboard(rows))
 
 
 _QUERIES: dict[str, Callable[[Catalog, Query], Any]] = {

@@ -30,7 +30,6 @@ import httpx
 from telegram import (
     ChatMember,
     ChatMemberUpdated,
-    InlineKeyboardMarkup,
     Message,
     Update,
 )
@@ -38,7 +37,6 @@ from telegram.constants import ChatType
 from telegram.error import (
     BadRequest,
     ChatMigrated,
-    Forbidden,
     NetworkError,
     RetryAfter,
     TelegramError,
@@ -81,8 +79,9 @@ from bot.daily.schedule import (
 )
 from bot.daily.store import Post, PostState, Store, Subscription
 from bot.movies.catalog import Catalog, Movie
-from handlers import answers
+from handlers import keyboards
 from handlers.queries import clean, split_command
+from handlers.replies import Reply, chat_gone, send_to
 
 logger = logging.getLogger(__name__)
 
@@ -268,38 +267,19 @@ async def _post_job(context: Context) -> None:
     await post(context.application, context.job.chat_id)
 
 
-def _keyboard(catalog: Catalog, movie: Movie) -> InlineKeyboardMarkup | None:
-    """"More like this" under the post, when the recommender is there to answer it."""
-    if not catalog.can_recommend:
-        return None
-    return InlineKeyboardMarkup([[answers.more_like_this(catalog, movie)]])
-
-
 HEADER = "☀️ <b>Today's pick</b>\n\n"
 
 
 async def _send(application: Application, chat_id: int, movie: Movie) -> Message:
     """The card, under its poster when Telegram takes the poster, else as text."""
-    keyboard = _keyboard(_catalog(application), movie)
-    bot = application.bot
-    if url := poster_url(movie):
-        caption = HEADER + movie_card(movie, CAPTION_LIMIT - len(HEADER))
-        try:
-            return await bot.send_photo(chat_id, url, caption=caption, reply_markup=keyboard)
-        except BadRequest as exc:
-            if _chat_gone(exc):
-                raise
-            logger.info("Daily pick: poster refused in chat %s (%s); sending text", chat_id,
-                        exc.message)
-    text = HEADER + movie_card(movie, MESSAGE_LIMIT - len(HEADER))
-    return await bot.send_message(chat_id, text, reply_markup=keyboard)
-
-
-def _chat_gone(exc: TelegramError) -> bool:
-    """Blocked, removed, deleted: Telegram will refuse this chat from now on."""
-    if isinstance(exc, Forbidden):
-        return True
-    return isinstance(exc, BadRequest) and "chat not found" in exc.message.lower()
+    url = poster_url(movie)
+    reply = Reply(
+        HEADER + movie_card(movie, MESSAGE_LIMIT - len(HEADER)),
+        keyboards.more_like_this(_catalog(application), movie),
+        photo=url,
+        caption=HEADER + movie_card(movie, CAPTION_LIMIT - len(HEADER)) if url else None,
+    )
+    return await send_to(application.bot, chat_id, reply)
 
 
 def _failure(exc: TelegramError) -> Failure:
@@ -309,7 +289,7 @@ def _failure(exc: TelegramError) -> Failure:
     have reached Telegram. Every other network error (an HTTP 5xx, whatever its body; a
     timeout; a connection lost while waiting for the answer) may have been acted on.
     """
-    if _chat_gone(exc):
+    if chat_gone(exc):
         return Failure.GONE
     if isinstance(exc, RetryAfter):
         return Failure.FLOOD

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from telegram import (
-    InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InlineQueryResultsButton,
     InputTextMessageContent,
@@ -15,7 +14,7 @@ from telegram.ext import Application, InlineQueryHandler
 from bot.app.context import Context
 from bot.chat import formatting
 from bot.movies.catalog import Catalog, Movie
-from handlers import answers
+from handlers import keyboards
 from handlers.queries import clean
 from handlers.replies import poster_preview
 from handlers.start import INLINE_PAYLOAD
@@ -27,9 +26,6 @@ HINT = InlineQueryResultsButton("Type a movie title…", start_parameter=INLINE_
 
 def result(catalog: Catalog, movie: Movie) -> InlineQueryResultArticle:
     """One result: title, year and a line; picking it posts the card (poster as preview)."""
-    keyboard = None
-    if catalog.can_recommend:
-        keyboard = InlineKeyboardMarkup([[answers.more_like_this(catalog, movie)]])
     return InlineQueryResultArticle(
         id=str(movie.id),
         title=movie.ref.label,
@@ -38,7 +34,7 @@ def result(catalog: Catalog, movie: Movie) -> InlineQueryResultArticle:
             formatting.movie_card(movie), parse_mode=ParseMode.HTML,
             link_preview_options=poster_preview(formatting.poster_url(movie)),
         ),
-        reply_markup=keyboard,
+        reply_markup=keyboards.more_like_this(catalog, movie),
         thumbnail_url=formatting.thumbnail_url(movie),
     )
 

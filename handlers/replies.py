@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from functools import partial
 
 from telegram import (
+    Bot,
     CallbackQuery,
     InlineKeyboardMarkup,
     InputMediaPhoto,
@@ -13,7 +16,7 @@ from telegram import (
     Message,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 logger = logging.getLogger(__name__)
 
@@ -45,22 +48,37 @@ class Reply:
         return poster_preview(self.photo)
 
 
+def chat_gone(exc: TelegramError) -> bool:
+    """Blocked, removed, deleted: Telegram will refuse this chat from now on."""
+    if isinstance(exc, Forbidden):
+        return True
+    return isinstance(exc, BadRequest) and "chat not found" in exc.message.lower()
+
+
 async def send(message: Message, reply: Reply) -> Message:
     """Answer ``message``; in groups the answer quotes it (python-telegram-bot's default)."""
+    return await _deliver(reply, message.reply_photo, message.reply_text)
+
+
+async def send_to(bot: Bot, chat_id: int, reply: Reply) -> Message:
+    """Post ``reply`` in a chat unprompted (daily picks)."""
+    return await _deliver(reply, partial(bot.send_photo, chat_id),
+                          partial(bot.send_message, chat_id))
+
+
+async def _deliver(reply: Reply, send_photo: Callable[..., Awaitable[Message]],
+                   send_text: Callable[..., Awaitable[Message]]) -> Message:
+    """The poster with the caption when there is one and Telegram takes it, else the text."""
     if reply.photo and reply.caption is not None:
         try:
-            return await message.reply_photo(
-                reply.photo, caption=reply.caption, reply_markup=reply.keyboard
-            )
+            return await send_photo(reply.photo, caption=reply.caption,
+                                    reply_markup=reply.keyboard)
         except BadRequest as exc:
+            if chat_gone(exc):
+                raise
             logger.info("Telegram refused the poster (%s); sending the text card", exc.message)
-    return await _send_text(message, reply)
-
-
-async def _send_text(message: Message, reply: Reply) -> Message:
-    return await message.reply_text(
-        reply.text, reply_markup=reply.keyboard, link_preview_options=reply.preview
-    )
+    return await send_text(reply.text, reply_markup=reply.keyboard,
+                           link_preview_options=reply.preview)
 
 
 async def edit(query: CallbackQuery, reply: Reply) -> None:
@@ -92,7 +110,6 @@ async def edit(query: CallbackQuery, reply: Reply) -> None:
         if any(words in reason for words in UNEDITABLE):
             await send(message, reply)
         elif message.photo:
-            logger.info("Telegram refused the poster (%s); sending the text card", exc.message)
-            await _send_text(message, reply)
+            await send(message, replace(reply, caption=None))
         else:
             raise

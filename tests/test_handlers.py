@@ -13,7 +13,7 @@ from bot.chat.buttons import Button
 from bot.config import Settings
 from bot.movies.catalog import Catalog, DirectorStats, Found, Kind, MovieRef, Option, Ref
 from handlers import answers, commands
-from handlers.answers import NEXT, PREV
+from handlers.keyboards import NEXT, PREV
 from tests.botapi import (
     TOKEN,
     USER_ID,

@@ -14,7 +14,7 @@ from bot.app.console import Console, ask, plain_text, repl
 from bot.chat import buttons
 from bot.chat.buttons import Button
 from bot.movies.catalog import Catalog, Kind, Ref
-from handlers.answers import NEXT
+from handlers.keyboards import NEXT
 from tests.botapi import TOKEN
 
 # -- settings ----------------------------------------------------------------------------------
