@@ -80,7 +80,7 @@ from bot.daily.schedule import (
 from bot.daily.store import Post, PostState, Store, Subscription
 from bot.movies.catalog import Catalog, Movie
 from handlers import keyboards
-from handlers.queries import clean, split_command
+from handlers.incoming import clean, split_command
 from handlers.replies import Reply, chat_gone, send_to
 
 logger = logging.getLogger(__name__)

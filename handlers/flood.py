@@ -13,7 +13,7 @@ from telegram.ext import Application, ApplicationHandlerStop, MessageHandler, fi
 from bot.app.context import Context
 from bot.chat import formatting
 from bot.chat.flood import FloodGate, Verdict
-from handlers.queries import NEW_MESSAGES, answered_in_group, split_command
+from handlers.incoming import NEW_MESSAGES, answered_in_group, split_command
 
 FLOOD_KEY = "flood"
 """``bot_data`` key of the application's :class:`~bot.chat.flood.FloodGate`."""

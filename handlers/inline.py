@@ -13,9 +13,10 @@ from telegram.ext import Application, InlineQueryHandler
 
 from bot.app.context import Context
 from bot.chat import formatting
+from bot.chat.commands import MOVIE
 from bot.movies.catalog import Catalog, Movie
 from handlers import keyboards
-from handlers.queries import clean
+from handlers.incoming import clean
 from handlers.replies import poster_preview
 from handlers.start import INLINE_PAYLOAD
 
@@ -25,16 +26,18 @@ HINT = InlineQueryResultsButton("Type a movie title…", start_parameter=INLINE_
 
 
 def result(catalog: Catalog, movie: Movie) -> InlineQueryResultArticle:
-    """One result: title, year and a line; picking it posts the card (poster as preview)."""
+    """One result: title, year and a line; picking it posts the /movie card, its poster as
+    the link preview (an inline result cannot be a photo with our buttons and caption)."""
+    shown = MOVIE.show(movie)
     return InlineQueryResultArticle(
         id=str(movie.id),
         title=movie.ref.label,
         description=formatting.inline_description(movie),
         input_message_content=InputTextMessageContent(
-            formatting.movie_card(movie), parse_mode=ParseMode.HTML,
-            link_preview_options=poster_preview(formatting.poster_url(movie)),
+            shown.pages[0], parse_mode=ParseMode.HTML,
+            link_preview_options=poster_preview(shown.photo),
         ),
-        reply_markup=keyboards.more_like_this(catalog, movie),
+        reply_markup=keyboards.keyboard(keyboards.link_rows(catalog, shown.links)),
         thumbnail_url=formatting.thumbnail_url(movie),
     )
 

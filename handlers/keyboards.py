@@ -1,8 +1,8 @@
 """Inline keyboards: every button the bot shows is made here from callback data
 (:mod:`bot.chat.buttons`) and a label.
 
-Answers, inline results and daily posts share :func:`more_like_this`, the one place that knows
-the button needs the recommender.
+A :class:`~bot.chat.commands.Link` whose command needs the recommender is left out when the
+recommender is not loaded: the one place that knows it.
 """
 
 from __future__ import annotations
@@ -12,13 +12,15 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.chat import buttons, formatting
-from bot.movies.catalog import Catalog, Kind, Movie, Option, Ref
+from bot.chat.commands import SPECS, Link, more_like_this_link
+from bot.movies.catalog import Catalog, Movie, Option, Ref
 
 BUTTON_LABEL_CHARS = 60
 PREV = "‹ Prev"  # noqa: RUF001
 NEXT = "Next ›"  # noqa: RUF001
 MAX_ALSO_BUTTONS = 4
-MORE_LIKE_THIS = "🍿 More like this"
+
+Rows = list[list[InlineKeyboardButton]]
 
 
 def button(catalog: Catalog, label: str, action: str, ref: Ref, *, page: int = 0,
@@ -34,22 +36,21 @@ def keyboard(rows: Sequence[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMa
     return InlineKeyboardMarkup(kept) if kept else None
 
 
-def more_like_this_button(catalog: Catalog, movie: Movie) -> InlineKeyboardButton | None:
-    """The button under a movie card: pressing it answers ``/recommend`` for the movie in a new
-    message, leaving the card as it is. None when the recommender is not loaded."""
-    if not catalog.can_recommend:
-        return None
-    return button(catalog, MORE_LIKE_THIS, "recommend", Ref(Kind.MOVIE, movie.id))
+def link_rows(catalog: Catalog, links: Sequence[Link]) -> Rows:
+    """One row per link that this catalog can answer; each answers in a new message."""
+    return [
+        [button(catalog, link.label, link.action, link.ref)]
+        for link in links
+        if catalog.can_recommend or not SPECS[link.action].needs_recommender
+    ]
 
 
 def more_like_this(catalog: Catalog, movie: Movie) -> InlineKeyboardMarkup | None:
-    """A keyboard of just :func:`more_like_this_button` (inline results, daily posts)."""
-    only = more_like_this_button(catalog, movie)
-    return keyboard([[only]]) if only is not None else None
+    """The "More like this" button alone (inline results, daily posts)."""
+    return keyboard(link_rows(catalog, [more_like_this_link(movie)]))
 
 
-def also_rows(catalog: Catalog, action: str,
-              also: Sequence[Option]) -> list[list[InlineKeyboardButton]]:
+def also_rows(catalog: Catalog, action: str, also: Sequence[Option]) -> Rows:
     """Same-named entities the user may have meant: pressing one swaps the answer in place."""
     return [
         [button(catalog, f"↪ {option.label}", action, option.ref, edit=True)]

@@ -2,114 +2,66 @@
 
 ``/runtime Toy Story`` answers at once. A command with no argument answers with its usage in
 groups; in a private chat it asks "Which movie?" and the next message is the argument, unless
-another command comes first. Any other text in a private chat is looked up as a movie.
+another command comes first or ten minutes pass. Any other text in a private chat is looked up
+as a movie. The commands are those of :data:`bot.chat.commands.QUERIES`.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
-from telegram import Chat, ForceReply, Message, MessageEntity, Update
+from telegram import Chat, ForceReply, Message, Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from bot.app.context import Context
 from bot.chat import formatting
+from bot.chat.commands import MOVIE, QUERIES, SPECS, QuerySpec
+from bot.chat.prompts import Prompts
 from handlers import answers, replies
-from handlers.commands import BY_NAME, QUERIES
+from handlers.incoming import (
+    NEW_MESSAGES,
+    addressed_to_me,
+    answered_in_group,
+    clean,
+    known_commands,
+    split_command,
+)
 
-MAX_TEXT_CHARS = 1_000
-"""How much of what a user typed a handler keeps (more is cut off before any work): a bound on
-memory and echoed text, not on the search. The catalog matches only the first
-``bot.movies.matching.MAX_QUERY_CHARS`` characters of the normalized query."""
-
-AWAITING = "awaiting"
-"""``chat_data`` key: the command whose argument the next private message is."""
+PROMPTS_KEY = "prompts"
+"""``bot_data`` key of the pending "Which movie?" questions (:class:`bot.chat.prompts.Prompts`)."""
 
 FORGET_GROUP = -2
 """Handler group of :func:`forget_question`: it sees every command before any answer to it."""
 
-NEW_MESSAGES = filters.UpdateType.MESSAGE
-"""Edited messages and channel posts are not commands to answer."""
+
+def prompts(context: Context) -> Prompts:
+    return context.bot_data[PROMPTS_KEY]
 
 
-def clean(text: str) -> str:
-    """What the user typed, on one line: control characters become spaces, length is capped."""
-    text = text[: MAX_TEXT_CHARS * 2]
-    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())[
-        :MAX_TEXT_CHARS
-    ]
-
-
-class CommandText(NamedTuple):
-    """A command as Telegram delimits it: ``/runtime@Bot,Toy Story`` is ``runtime`` (lower
-    case), ``Bot`` (empty when bare) and ``,Toy Story``."""
-
-    name: str
-    target: str
-    argument: str
-
-
-def split_command(message: Message) -> CommandText | None:
-    """The command ``message`` starts with, or None.
-
-    Taken from the ``bot_command`` entity at offset 0, as python-telegram-bot's
-    ``CommandHandler`` does: Telegram ends a command at the first character that is not a
-    letter, digit or ``_`` (``/movie,Toy Story`` is ``/movie``), so splitting at whitespace
-    would not name the command that was matched.
-    """
-    entity = next(
-        (e for e in message.entities if e.type == MessageEntity.BOT_COMMAND and e.offset == 0),
-        None,
-    )
-    if entity is None or not message.text:
-        return None
-    command = message.parse_entity(entity)
-    name, _, target = command[1:].partition("@")
-    return CommandText(name.lower(), target, message.text[len(command):])
-
-
-def addressed_to_me(target: str, username: str | None) -> bool:
-    """A command with no ``@bot`` part is for any bot; else only for the one it names."""
-    return not target or (username is not None and target.lower() == username.lower())
-
-
-def answered_in_group(command: CommandText, application: Application,
-                      username: str | None) -> bool:
-    """Whether this bot answers ``command`` in a group: one it knows, bare or addressed to it,
-    or an unknown one addressed to it by name ("I don't know ..."). A bare unknown command
-    (``/roll d20``) is for some other bot."""
-    if not addressed_to_me(command.target, username):
-        return False
-    return bool(command.target) or command.name in known_commands(application)
-
-
-async def answer_query(message: Message, context: Context, action: str, query: str) -> None:
-    """Look ``query`` up for ``action`` and answer ``message``."""
-    reply = answers.answer(context.bot_data.catalog, action, query)
+async def answer_query(message: Message, context: Context, spec: QuerySpec, query: str) -> None:
+    """Look ``query`` up for ``spec``'s command and answer ``message``."""
+    reply = answers.answer(context.bot_data.catalog, spec, query)
     if reply is not None:
         await replies.send(message, reply)
 
 
 async def on_query_command(update: Update, context: Context) -> None:
-    """/movie, /runtime, /recommend, /director, /collection, /company, /country, /language."""
+    """Every command of :data:`~bot.chat.commands.QUERIES`."""
     message = update.effective_message
     parts = split_command(message) if message is not None else None
     if message is None or parts is None:
         return
-    command = BY_NAME[parts.name]
+    spec = SPECS[parts.name]
     query = clean(parts.argument)
     if query:
-        await answer_query(message, context, command.name, query)
+        await answer_query(message, context, spec, query)
         return
     if message.chat.type == Chat.PRIVATE:
-        if context.chat_data is not None:
-            context.chat_data[AWAITING] = command.name
+        prompts(context).ask(message.chat.id, spec.name)
         await message.reply_text(
-            formatting.ask(command.noun, command.example),
-            reply_markup=ForceReply(input_field_placeholder=command.example),
+            formatting.ask(spec.noun, spec.example),
+            reply_markup=ForceReply(input_field_placeholder=spec.example),
         )
         return
-    await message.reply_text(formatting.usage(command.name, command.argument, command.example))
+    await message.reply_text(formatting.usage(spec.name, spec.argument, spec.example))
 
 
 async def on_private_text(update: Update, context: Context) -> None:
@@ -117,21 +69,19 @@ async def on_private_text(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or not message.text:
         return
-    action = "movie"
-    if context.chat_data is not None:
-        action = context.chat_data.pop(AWAITING, None) or action
+    action = prompts(context).take(message.chat.id)
     query = clean(message.text)
     if not query:
         await message.reply_text(formatting.NOT_TEXT)
         return
-    await answer_query(message, context, action, query)
+    await answer_query(message, context, SPECS[action] if action else MOVIE, query)
 
 
 async def forget_question(update: Update, context: Context) -> None:
     """Any command in a private chat drops a pending "Which ...?": the question belonged to the
     command before, so the next plain message is a title again, not that command's argument."""
-    if context.chat_data is not None:
-        context.chat_data.pop(AWAITING, None)
+    if update.effective_chat is not None:
+        prompts(context).forget(update.effective_chat.id)
 
 
 async def on_private_other(update: Update, context: Context) -> None:
@@ -139,17 +89,6 @@ async def on_private_other(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is not None:
         await message.reply_text(formatting.NOT_TEXT)
-
-
-def known_commands(application: Application) -> set[str]:
-    """Every command some handler of the application answers (daily picks' included)."""
-    return {
-        command
-        for handlers in application.handlers.values()
-        for handler in handlers
-        if isinstance(handler, CommandHandler)
-        for command in handler.commands
-    }
 
 
 async def on_unknown_command(update: Update, context: Context) -> None:
@@ -168,13 +107,14 @@ async def on_unknown_command(update: Update, context: Context) -> None:
 
 
 def register(application: Application) -> None:
+    application.bot_data.setdefault(PROMPTS_KEY, Prompts())
     application.add_handler(
         MessageHandler(filters.COMMAND & filters.ChatType.PRIVATE & NEW_MESSAGES,
                        forget_question),
         group=FORGET_GROUP,
     )
     application.add_handler(
-        CommandHandler([c.name for c in QUERIES], on_query_command, filters=NEW_MESSAGES)
+        CommandHandler([spec.name for spec in QUERIES], on_query_command, filters=NEW_MESSAGES)
     )
 
 

@@ -1,15 +1,21 @@
-"""/start (with deep-link payloads from buttons the bot cannot answer in place) and /help."""
+"""/start (with deep-link payloads from buttons the bot cannot answer in place), /help, and the
+command menu Telegram shows; all three list :data:`bot.chat.commands.COMMANDS`."""
 
 from __future__ import annotations
 
-from telegram import Update
+import logging
+
+from telegram import BotCommand, Update
+from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler
 
 from bot.app.context import Context
 from bot.chat import buttons, formatting
+from bot.chat.commands import COMMANDS, help_entries
 from handlers import answers, replies
-from handlers.commands import help_entries
-from handlers.queries import NEW_MESSAGES
+from handlers.incoming import NEW_MESSAGES
+
+logger = logging.getLogger(__name__)
 
 INLINE_PAYLOAD = "inline"
 """``/start inline``: sent by the button shown over empty inline results."""
@@ -39,6 +45,16 @@ async def on_help(update: Update, context: Context) -> None:
         await message.reply_text(
             formatting.help_text(help_entries(), len(context.bot_data.catalog))
         )
+
+
+async def set_menu(application: Application) -> None:
+    """Register the commands with ``setMyCommands``, so Telegram's menu lists them."""
+    try:
+        await application.bot.set_my_commands(
+            [BotCommand(c.name, c.description) for c in COMMANDS]
+        )
+    except TelegramError as exc:
+        logger.warning("Could not set the command menu: %s", exc)
 
 
 def register(application: Application) -> None:

@@ -10,9 +10,10 @@ import pytest
 from bot.app.factory import build_application
 from bot.chat import buttons, formatting
 from bot.chat.buttons import Button
+from bot.chat.commands import SPECS
 from bot.config import Settings
 from bot.movies.catalog import Catalog, DirectorStats, Found, Kind, MovieRef, Option, Ref
-from handlers import answers, commands
+from handlers import start
 from handlers.keyboards import NEXT, PREV
 from tests.botapi import (
     TOKEN,
@@ -344,7 +345,7 @@ def test_every_page_keeps_the_same_named_alternatives(
         assert isinstance(found, Found)
         return dataclasses.replace(found, also=(namesake,))
 
-    monkeypatch.setitem(answers._QUERIES, "director", director)
+    monkeypatch.setitem(SPECS, "director", dataclasses.replace(SPECS["director"], ask=director))
     first = only(bot_harness.send(private_message("/director John Ford")), "sendMessage")
     assert labels(first) == [NEXT, "↪ John Ford (another)"]
     page2 = bot_harness.send(callback_query(first.buttons[0][0][1], message=bot_message()))[0]
@@ -442,7 +443,7 @@ def test_an_expired_deep_link(bot_harness: BotHarness) -> None:
 
 
 def test_menu_is_registered_with_set_my_commands(bot_harness: BotHarness) -> None:
-    bot_harness.run(commands.set_menu(bot_harness.app))
+    bot_harness.run(start.set_menu(bot_harness.app))
     call = only(bot_harness.request.of("setMyCommands"), "setMyCommands")
     menu = {c["command"]: c["description"] for c in call.params["commands"]}
     assert list(menu) == ["start", "movie", "runtime", "recommend", "director", "collection",

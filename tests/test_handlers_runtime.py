@@ -13,6 +13,7 @@ from bot import config, logs
 from bot.app.console import Console, ask, plain_text, repl
 from bot.chat import buttons
 from bot.chat.buttons import Button
+from bot.chat.commands import SPECS
 from bot.movies.catalog import Catalog, Kind, Ref
 from handlers.keyboards import NEXT
 from tests.botapi import TOKEN
@@ -104,11 +105,14 @@ def test_http_clients_log_warnings_only(log_stream: io.StringIO) -> None:
 # -- button data -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("action", sorted(buttons.ACTIONS))
-@pytest.mark.parametrize("kind", list(Kind))
+@pytest.mark.parametrize(
+    ("action", "kind"),
+    [(name, kind) for name, spec in SPECS.items() for kind in Kind if spec.accepts(Ref(kind, 0))],
+)
 def test_button_data_round_trips_under_64_bytes(action: str, kind: Kind) -> None:
     ref = Ref(kind, 999_999_999)
-    for page, edit in ((0, False), (123, True)):
+    last = 123 if SPECS[action].paged else 0
+    for page, edit in ((0, False), (last, True)):
         data = buttons.encode(action, ref, "5d22c2", page, edit=edit)
         assert len(data.encode()) < 64 and data.isascii()
         assert buttons.decode(data, "5d22c2") == Button(action, ref, page, edit)
@@ -130,6 +134,28 @@ def test_button_data_format() -> None:
      "5d22c2|dir|d|1|0|x", "5d22c2|dir|d|1|-1", "5d22c2|dir|d|1|0|e|e", "é" * 30],
 )
 def test_malformed_button_data_decodes_to_none(data: str) -> None:
+    assert buttons.decode(data, "5d22c2") is None
+
+
+@pytest.mark.parametrize(
+    ("action", "kind"),
+    [(name, kind) for name, spec in SPECS.items() for kind in Kind
+     if not spec.accepts(Ref(kind, 0))],
+)
+def test_button_data_whose_kind_does_not_fit_its_action_decodes_to_none(
+    action: str, kind: Kind
+) -> None:
+    """Forged data (``/start 14f156_cty_c_862_0``: a country answer about a collection) is
+    refused before any lookup, in both forms."""
+    data = "|".join(["5d22c2", buttons.ACTIONS[action], buttons.KINDS[kind], "862", "0"])
+    assert buttons.decode(data, "5d22c2") is None
+    assert buttons.decode(buttons.deep_link_payload(data), "5d22c2") is None
+    with pytest.raises(ValueError):
+        buttons.encode(action, Ref(kind, 862), "5d22c2")
+
+
+@pytest.mark.parametrize("data", ["5d22c2|rt|m|862|1", "5d22c2|dir|d|1|1000", "5d22c2|mv|m|1|3|e"])
+def test_a_page_the_answer_cannot_have_decodes_to_none(data: str) -> None:
     assert buttons.decode(data, "5d22c2") is None
 
 

@@ -17,7 +17,7 @@ from telegram.request import BaseRequest
 from bot.app.context import CONTEXT_TYPES
 from bot.config import Settings
 from bot.movies.catalog import Catalog
-from handlers import buttons, commands, daily, errors, flood, inline, queries, start
+from handlers import buttons, daily, errors, flood, inline, queries, start
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ def build_application(
 
 async def _post_init(application: Application) -> None:
     """Runs once connected, before the first update: the command menu, a line in the log."""
-    await commands.set_menu(application)
+    await start.set_menu(application)
     catalog: Catalog = application.bot_data["catalog"]
     logger.info(
         "Serving @%s: %d movies (catalog %s)", application.bot.username, len(catalog),

@@ -4,7 +4,9 @@ A button names an action (the command to answer), a :class:`Ref` (a TMDB id or a
 number, stable for one catalog file), the page to show, and whether pressing it edits the
 message it sits under (candidate lists, Prev/Next) or answers with a new message (buttons under
 answers and daily posts). The catalog's ``version`` is part of the data, so a button made for
-another catalog file decodes to ``None``: "this button has expired, ask again".
+another catalog file decodes to ``None``: "this button has expired, ask again". So does data that
+does not fit together (an action with a kind of reference its command never takes, a page of an
+answer that has none): anyone can send ``/start <anything>``, so nothing is trusted.
 
 Format: ``{version}|{action}|{kind}|{key}|{page}`` plus ``|e`` when the button edits in place,
 e.g. ``5d22c2|dir|d|1234|2|e``. Telegram allows 64 bytes; these stay under 40.
@@ -15,22 +17,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.chat.commands import SPECS
 from bot.movies.catalog import Kind, Ref
 
 MAX_BYTES = 64
 SEPARATOR = "|"
 DEEP_LINK_SEPARATOR = "_"
 
-ACTIONS = {
-    "movie": "mv",
-    "runtime": "rt",
-    "collection": "col",
-    "company": "co",
-    "director": "dir",
-    "country": "cty",
-    "language": "lang",
-    "recommend": "rec",
-}
+ACTIONS = {name: spec.code for name, spec in SPECS.items()}
 KINDS = {
     Kind.MOVIE: "m",
     Kind.COLLECTION: "c",
@@ -43,6 +37,8 @@ _ACTION_OF = {code: action for action, code in ACTIONS.items()}
 _KIND_OF = {code: kind for kind, code in KINDS.items()}
 _VERSION = re.compile(r"[0-9A-Za-z]{1,16}")
 _NUMBER = re.compile(r"\d{1,12}")
+MAX_PAGE = 999
+"""No answer has that many pages; a larger page number is forged."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +58,8 @@ def encode(action: str, ref: Ref, version: str, page: int = 0, *, edit: bool = F
     """
     if action not in ACTIONS:
         raise ValueError(f"unknown button action {action!r}")
+    if not _fits(action, ref, page):
+        raise ValueError(f"/{action} takes no {ref.kind} page {page}")
     if not _VERSION.fullmatch(version):
         raise ValueError("catalog version must be 1-16 letters or digits")
     if ref.key < 0 or page < 0:
@@ -95,7 +93,14 @@ def decode(data: str, version: str) -> Button | None:
     kind = _KIND_OF.get(kind_code)
     if action is None or kind is None:
         return None
-    return Button(action, Ref(kind, int(key)), int(page), edit)
+    ref = Ref(kind, int(key))
+    return Button(action, ref, int(page), edit) if _fits(action, ref, int(page)) else None
+
+
+def _fits(action: str, ref: Ref, page: int) -> bool:
+    """Whether the command ``action`` answers about ``ref`` and has a page ``page``."""
+    spec = SPECS[action]
+    return spec.accepts(ref) and (page == 0 or (spec.paged and page <= MAX_PAGE))
 
 
 def deep_link_payload(data: str) -> str:

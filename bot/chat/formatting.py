@@ -293,6 +293,7 @@ EXPIRED_LINK = "This link has expired: please ask again, e.g. /movie Toy Story."
 SLOW_DOWN = "🐢 Slow down a little, please: I will answer your commands again in a minute."
 NO_RECOMMENDATIONS = "🍿 Recommendations are not available right now. Please try again later."
 NOT_TEXT = "I read text only: send me a movie title, or /help to see what I can do."
+MORE_LIKE_THIS = "🍿 More like this"
 
 
 def usage(command: str, argument: str, example: str) -> str:

@@ -408,6 +408,15 @@ class Catalog:
             popularity=[c.count for c in self._countries],
             aliases=_country_aliases(ccodes, data_country_names),
         )
+        self._kinds: dict[Kind, tuple[NameIndex, Callable[[int], str]]] = {
+            Kind.MOVIE: (self.titles, lambda row: self.movie_ref(row).label),
+            Kind.COLLECTION: (self._collections.index, self._collections.names.__getitem__),
+            Kind.COMPANY: (self.companies.index, self.companies.names.__getitem__),
+            Kind.DIRECTOR: (self.directors.index, self.directors.names.__getitem__),
+            Kind.COUNTRY: (self.countries, lambda key: self._countries[key].name),
+            Kind.LANGUAGE: (self.languages, lambda key: self._languages[key].name),
+        }
+        """Each kind's name index and the label of an entity by key: one entry per kind."""
         # Buttons carry entity numbers: valid while the catalog file and the country and
         # language tables (pycountry's, and the constants above) are what they were.
         tables = ",".join([data, *ccodes, *codes]).encode()
@@ -516,17 +525,15 @@ class Catalog:
             return self._found(Kind.MOVIE, by_title, self._collection_of_movie)
         return self._choice(Kind.MOVIE, by_title)
 
+    def label(self, ref: Ref) -> str | None:
+        """What a button pointing at ``ref`` says; None when ``ref`` points at nothing."""
+        key = self._key(ref)
+        return None if key is None else self._label(ref.kind, key)
+
     # -- internals --------------------------------------------------------------------------------
 
     def _index(self, kind: Kind) -> NameIndex:
-        return {
-            Kind.MOVIE: self.titles,
-            Kind.COLLECTION: self._collections.index,
-            Kind.COMPANY: self.companies.index,
-            Kind.DIRECTOR: self.directors.index,
-            Kind.COUNTRY: self.countries,
-            Kind.LANGUAGE: self.languages,
-        }[kind]
+        return self._kinds[kind][0]
 
     def _ref(self, kind: Kind, key: int) -> Ref:
         """Index key -> stable reference (movies are referred to by TMDB id)."""
@@ -539,23 +546,14 @@ class Catalog:
         return ref.key if 0 <= ref.key < len(self._index(ref.kind)) else None
 
     def _label(self, kind: Kind, key: int) -> str:
-        if kind is Kind.MOVIE:
-            return self.movie_ref(key).label
-        if kind is Kind.COUNTRY:
-            return self._countries[key].name
-        if kind is Kind.LANGUAGE:
-            return self._languages[key].name
-        return {
-            Kind.COLLECTION: self._collections, Kind.COMPANY: self.companies,
-            Kind.DIRECTOR: self.directors,
-        }[kind].names[key]
+        return self._kinds[kind][1](key)
 
     def _option(self, kind: Kind, key: int) -> Option:
         return Option(self._ref(kind, key), self._label(kind, key))
 
     def _answer(self, kind: Kind, query: str | Ref, build: Callable[[int], T]) -> Answer[T]:
         if isinstance(query, Ref):
-            key = self._key(query)
+            key = self._key(query) if query.kind is kind else None
             if key is None:
                 return Choice(kind, "", ambiguous=False, options=())
             return Found(build(key), query, self._also(kind, key))

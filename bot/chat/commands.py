@@ -1,0 +1,175 @@
+"""The bot's commands, one spec each: the single table everything about a command derives from.
+
+A :class:`QuerySpec` names a command that asks the catalog: its menu line, its example, the
+kind of thing its argument names, the catalog question it asks and how its answer is shown.
+The menu, /help, the command handlers, the "Which movie?" follow-up in private chats, the
+buttons and their deep links, inline mode and the console all read these specs, so a new query
+command is one spec here, one catalog method and one formatter.
+
+Pure: no Telegram. :class:`Shown` says what to send; ``handlers/answers.py`` turns it into a
+message with buttons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.chat import formatting
+from bot.movies.catalog import Answer, Catalog, Kind, Movie, Recommendations, Ref
+
+Query = str | Ref
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A button under an answer that opens another answer in a new message."""
+
+    label: str
+    action: str
+    ref: Ref
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """An answer ready to show: one or more HTML pages (Prev/Next between them), buttons to
+    other answers, and for movie cards a poster ``photo`` URL with a shorter ``caption``."""
+
+    pages: tuple[str, ...]
+    links: tuple[Link, ...] = ()
+    photo: str | None = None
+    caption: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A menu entry; ``argument`` and ``example`` are empty for commands that take none."""
+
+    name: str
+    description: str
+    argument: str = ""
+    example: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuerySpec(Command):
+    """A command that asks the catalog; its ``name`` is also its button action.
+
+    ``code`` is the action in callback data (a few letters: Telegram allows 64 bytes).
+    ``refs`` are the kinds of :class:`Ref` its buttons may carry (``kind`` by default).
+    """
+
+    code: str
+    kind: Kind
+    ask: Callable[[Catalog, Query], Answer[Any]]
+    show: Callable[[Any], Shown]
+    refs: frozenset[Kind] = field(default=frozenset())
+    paged: bool = False
+    needs_recommender: bool = False
+
+    @property
+    def noun(self) -> str:
+        """What the argument names, for "Which movie?"."""
+        return self.kind.value
+
+    def accepts(self, ref: Ref) -> bool:
+        """Whether a button of this action may point at ``ref``."""
+        return ref.kind is self.kind or ref.kind in self.refs
+
+
+def more_like_this_link(movie: Movie) -> Link:
+    """The button under a movie card: ``/recommend`` for the movie, in a new message."""
+    return Link(formatting.MORE_LIKE_THIS, "recommend", Ref(Kind.MOVIE, movie.id))
+
+
+def card(movie: Movie) -> Shown:
+    """A movie's card; under its poster when it has one."""
+    poster = formatting.poster_url(movie)
+    caption = formatting.movie_card(movie, formatting.CAPTION_LIMIT) if poster else None
+    return Shown((formatting.movie_card(movie),), (more_like_this_link(movie),), poster, caption)
+
+
+def _text(render: Callable[[Any], str]) -> Callable[[Any], Shown]:
+    """An answer that is one short text."""
+    return lambda value: Shown((render(value),))
+
+
+def _pages(render: Callable[[Any], list[str]]) -> Callable[[Any], Shown]:
+    """An answer in pages."""
+    return lambda value: Shown(tuple(render(value)))
+
+
+def _recommendations(found: Recommendations) -> Shown:
+    """Five movies with their reasons; a button under each opens its card."""
+    if not found.picks:
+        return Shown((formatting.not_enough_data(found.movie.ref),))
+    links = tuple(Link(f"🎬 {ref.label}", "movie", Ref(Kind.MOVIE, ref.id))
+                  for ref, _reason in found.picks)
+    return Shown((formatting.recommendations(found.movie, found.picks),), links)
+
+
+MOVIE = QuerySpec(
+    name="movie", description="A movie's card: cast, money, plot, links", argument="<title>",
+    example="Toy Story", code="mv", kind=Kind.MOVIE, ask=Catalog.movie, show=card,
+)
+QUERIES = (
+    MOVIE,
+    QuerySpec(
+        name="runtime", description="How long a movie runs", argument="<title>",
+        example="Toy Story", code="rt", kind=Kind.MOVIE, ask=Catalog.movie,
+        show=_text(formatting.runtime),
+    ),
+    QuerySpec(
+        name="recommend", description="Five movies like one you liked", argument="<title>",
+        example="The Matrix", code="rec", kind=Kind.MOVIE, ask=Catalog.recommend,
+        show=_recommendations, needs_recommender=True,
+    ),
+    QuerySpec(
+        name="director", description="A director's movies, revenue and return",
+        argument="<name>", example="Christopher Nolan", code="dir", kind=Kind.DIRECTOR,
+        ask=Catalog.director, show=_pages(formatting.director), paged=True,
+    ),
+    QuerySpec(
+        name="collection", description="The movies of a series, and its revenue",
+        argument="<name or title>", example="Harry Potter", code="col",
+        kind=Kind.COLLECTION, refs=frozenset({Kind.MOVIE}), ask=Catalog.collection,
+        show=_pages(formatting.collection), paged=True,
+    ),
+    QuerySpec(
+        name="company", description="A production company's movies and revenue",
+        argument="<name>", example="Pixar", code="co", kind=Kind.COMPANY,
+        ask=Catalog.company, show=_text(formatting.company),
+    ),
+    QuerySpec(
+        name="country", description="How many movies a country produced",
+        argument="<name or code>", example="Japan", code="cty", kind=Kind.COUNTRY,
+        ask=Catalog.country, show=_text(formatting.country),
+    ),
+    QuerySpec(
+        name="language", description="How many movies are in a language",
+        argument="<name or code>", example="French", code="lang", kind=Kind.LANGUAGE,
+        ask=Catalog.language, show=_text(formatting.language),
+    ),
+)
+"""The commands that ask the catalog, in menu order."""
+
+DAILY = Command("daily", "A movie posted in this chat every day", "<time> [zone] [genre]",
+                "09:00 Europe/Madrid")
+"""Answered by ``handlers/daily.py``; listed here for the menu and the help."""
+
+COMMANDS = (
+    Command("start", "Say hello and see what I can do"),
+    *QUERIES,
+    DAILY,
+    Command("help", "Every command, with an example"),
+)
+"""Telegram's command menu, in order."""
+
+SPECS = {spec.name: spec for spec in QUERIES}
+"""Query specs by command name (= button action)."""
+
+
+def help_entries() -> list[tuple[str, str, str]]:
+    """(name, description, example) of the commands that take an argument, for the help."""
+    return [(c.name, c.description, c.example) for c in (*QUERIES, DAILY)]
