@@ -94,7 +94,7 @@ async def edit(query: CallbackQuery, reply: Reply) -> None:
         await send(message, reply)
         return
     try:
-        if message is not None and message.photo:
+        if message is not None and message.photo and reply.photo:
             media = InputMediaPhoto(reply.photo, caption=reply.caption, parse_mode=ParseMode.HTML)
             await query.edit_message_media(media, reply_markup=reply.keyboard)
         else:

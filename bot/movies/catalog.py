@@ -269,7 +269,8 @@ class _Entities:
     index: NameIndex
 
     def movie_rows(self, key: int) -> list[int]:
-        return self.rows[key].to_list()
+        rows: list[int] = self.rows[key].to_list()
+        return rows
 
 
 def _entities(
@@ -341,7 +342,7 @@ def _country_aliases(codes: list[str], data_names: dict[str, str]) -> dict[str, 
 
 def _collection_aliases(names: list[str]) -> dict[str, int]:
     """``Harry Potter`` for ``Harry Potter Collection``: people rarely type the suffix."""
-    aliases = {}
+    aliases: dict[str, int] = {}
     for i, name in enumerate(names):
         for suffix in (" Collection", " collection", " - Collection", " Series", " Trilogy"):
             if name.endswith(suffix) and len(name) > len(suffix):

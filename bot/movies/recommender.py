@@ -25,6 +25,7 @@ import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -124,9 +125,9 @@ def _compatible(directors: list[str], others: list[str]) -> bool:
     return not directors or not others or bool(set(directors) & set(others))
 
 
-def _field_documents(movies: pl.DataFrame) -> dict[str, list]:
+def _field_documents(movies: pl.DataFrame) -> dict[str, list[Any]]:
     """Each field as one document per movie: a list of tokens, or text for ``text``."""
-    docs: dict[str, list] = {}
+    docs: dict[str, list[Any]] = {}
     for name in _LIST_FIELDS:
         docs[name] = movies[name].fill_null([]).to_list()
     for name in _SCALAR_FIELDS:
@@ -142,7 +143,7 @@ def _tokens(doc: list[str]) -> list[str]:
     return doc
 
 
-def _vectorize(name: str, docs: list) -> sp.csr_matrix:
+def _vectorize(name: str, docs: list[Any]) -> sp.csr_matrix:
     """Per-field TF-IDF with L2-normalized rows; tokens in a single movie are dropped."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -233,7 +234,7 @@ class Recommender:
         return cls(sp.load_npz(data_dir / MATRIX_FILE), fields, meta["same_movie"], movies)
 
     def __len__(self) -> int:
-        return self._rows.shape[0]
+        return int(self._rows.shape[0])
 
     def recommend(self, row: int, k: int = 5) -> list[Recommendation]:
         """The ``k`` movies most like the one at ``row``, best first.
@@ -273,7 +274,7 @@ class Recommender:
         return [_reason(query, other) for other in others]
 
 
-def _reason(query: dict, other: dict) -> str:
+def _reason(query: dict[str, Any], other: dict[str, Any]) -> str:
     """Why ``other`` was picked for ``query``: the strongest shared trait, or ""."""
     if query["collection"] and query["collection"] == other["collection"]:
         return "same collection"
