@@ -222,7 +222,6 @@ _NUMBER_WORDS: dict[str, int] = {
 """Words that are numbers. "i" is not (it is a pronoun far more often), except after one of
 ``_SERIAL_WORDS`` ("Episode I")."""
 _SERIAL_WORDS = frozenset(["part", "episode", "chapter", "volume", "vol", "book"])
-_ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
 
 
 def _spellings_table() -> dict[int, tuple[str, ...]]:
