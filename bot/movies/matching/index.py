@@ -83,6 +83,23 @@ class NameIndex(_WordSearch):
         years: Sequence[int | None] | None = None,
         aliases: Mapping[str, int] | None = None,
     ) -> None:
+        """Build the index in named steps; each one lays out what a level of resolution reads."""
+        self._take_entities(names, popularity, years)
+        self._build_name_ids()
+        self._build_aliases(aliases or {})
+        self._build_cores_and_text()
+        self._build_vocabulary()
+        self._start_caches()
+        self._build_famous()
+        self._policy = Policy(self._names, self._popularity, self._years)
+
+    def _take_entities(
+        self,
+        names: Sequence[str],
+        popularity: Sequence[float] | None,
+        years: Sequence[int | None] | None,
+    ) -> None:
+        """Names, popularity and years, one per entity, as clean strings and finite floats."""
         count = len(names)
         if popularity is not None and len(popularity) != count:
             raise ValueError("popularity must have one value per name")
@@ -94,6 +111,9 @@ class NameIndex(_WordSearch):
         self._popularity = array("d", _clean_popularity(popularity, count))
         self._years: list[int | None] | None = list(years) if years is not None else None
 
+    def _build_name_ids(self) -> None:
+        """One id per distinct normalized name, so that entities sharing a name score once."""
+        count = len(self._names)
         normalized = _normalize_all(self._names)
         if max(map(len, normalized), default=0) > MAX_QUERY_CHARS:
             normalized = [name[:MAX_QUERY_CHARS].rstrip() for name in normalized]
@@ -116,12 +136,19 @@ class NameIndex(_WordSearch):
             self._uid_names[uid] = name
         self._uid_of = dict(zip(self._uid_names, range(len(self._uid_names)), strict=True))
 
+    def _build_aliases(self, aliases: Mapping[str, int]) -> None:
+        """Normalized aliases to entity keys, so that an entity's other names are exact too."""
+        count = len(self._names)
         self._aliases: dict[str, list[int]] = {}
-        for alias, key in (aliases or {}).items():
+        for alias, key in aliases.items():
             norm = normalize(alias)
             if norm and 0 <= key < count:
                 self._aliases.setdefault(norm, []).append(key)
 
+    def _build_cores_and_text(self) -> None:
+        """Core names (for loose exact matches) and one text of them, a name per line, in which
+        word search finds words with ``str.find``."""
+        count = len(self._names)
         has_noise = map(
             or_,
             map(str.startswith, self._uid_names, repeat(_LEADING_ARTICLES)),
@@ -139,21 +166,34 @@ class NameIndex(_WordSearch):
             "l",
             map(add, accumulate(map(len, self._core_names), initial=0), range(0, 3 * count + 3, 3)),
         )
+
+    def _build_vocabulary(self) -> None:
+        """The catalogue's words and how many names hold each, by length for misspelt words
+        and sorted for half-typed ones."""
         counts = Counter(self._text.split())
         self._vocab: list[str] = _packed(sorted(counts, key=len))
         self._word_counts: dict[str, int] = {word: counts[word] for word in self._vocab}
         self._sorted_vocab: list[str] = sorted(self._vocab)
         self._vocab_lengths = array("l", map(len, self._vocab))
+
+    def _start_caches(self) -> None:
+        """Empty query-time caches, and the structures only some queries need, built later."""
         self._similar_cache: dict[str, tuple[str, ...]] = {}
         self._hits_cache: dict[str, tuple[int, ...] | None] = {}
         self._numbers_cache: dict[int, frozenset[int]] = {}
         # Built on first use (by fuzzy queries): names without spaces, names spelt out.
         self._squeezed: tuple[array[int], array[int]] | None = None
         self._letter_runs: dict[str, list[int]] | None = None
+        # Built on first use (by queries ending in a year): the entities of each year.
+        self._year_keys: dict[int, list[int]] | None = None
+        self._year_pools: dict[int, _Pool] = {}
 
-        # The names popular enough to outrank an exact name (see ``_rivals``), most popular
-        # first, one line per entity in a text like ``_text``: the names above a popularity are
-        # a prefix of it, so the common check "is anything 20 times as popular?" reads little.
+    def _build_famous(self) -> None:
+        """The names popular enough to outrank an exact name (see ``_rivals``), most popular
+        first, with where each word first appears, so most queries are ruled out at once."""
+        count = len(self._names)
+        # One line per entity in a text like ``_text``: the names above a popularity are a
+        # prefix of it, so the common check "is anything 20 times as popular?" reads little.
         famous = compress(range(count), map(ge, self._popularity, repeat(DOMINANCE_MIN_POPULARITY)))
         famous_keys = sorted(famous, key=self._popularity.__getitem__, reverse=True)
         self._famous_uids = array("l", map(self._uid_of_key.__getitem__, famous_keys))
@@ -178,10 +218,6 @@ class NameIndex(_WordSearch):
             add, map(str.count, famous_cores, repeat(" ")), map(bool, famous_cores)
         )
         self._famous_word_ends = array("l", accumulate(words_per_line, initial=0))
-
-        self._year_keys: dict[int, list[int]] | None = None
-        self._year_pools: dict[int, _Pool] = {}
-        self._policy = Policy(self._names, self._popularity, self._years)
 
     def __len__(self) -> int:
         return len(self._names)
