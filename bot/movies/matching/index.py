@@ -157,7 +157,8 @@ class NameIndex(_WordSearch):
         noisy = list(compress(range(len(self._uid_names)), has_noise))
         cores = _cores(map(self._uid_names.__getitem__, noisy))
         self._core_names = list(self._uid_names)
-        list(map(self._core_names.__setitem__, noisy, cores))
+        for uid, core in zip(noisy, cores, strict=True):
+            self._core_names[uid] = core
         self._uids_by_core: dict[str, list[int]] = {}
         for core, uid in zip(cores, noisy, strict=True):
             self._uids_by_core.setdefault(core, []).append(uid)
