@@ -221,6 +221,7 @@ class NameIndex(_WordSearch):
         self._famous_word_ends = array("l", accumulate(words_per_line, initial=0))
 
     def __len__(self) -> int:
+        """How many entities (not distinct names) the index holds."""
         return len(self._names)
 
     def resolve(self, query: str, *, limit: int = 8) -> Match:
@@ -438,6 +439,7 @@ def _clean_popularity(popularity: Sequence[float] | None, count: int) -> list[fl
 
 
 def _to_float(value: object) -> float:
+    """``value`` as a float, or 0 when it is not a number."""
     try:
         return float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):

@@ -36,6 +36,8 @@ SUGGEST_SCORE = 60.0
 "closest" names of a random string are noise."""
 
 MAX_SUGGESTIONS = 5
+"""How many closest names :class:`NotFound` offers; fuzzy rankings keep at least this many."""
+
 # Type-ahead (:meth:`NameIndex.search`) ranks by score plus up to this many points for
 # popularity (log-scaled to the most popular entity), so "the dark" lists The Dark Knight among
 # the equally close "The Dark ..." films people have never heard of.
@@ -74,14 +76,17 @@ class Resolved:
 
     @property
     def key(self) -> int:
+        """The winning entity's key."""
         return self.candidate.key
 
     @property
     def name(self) -> str:
+        """The winning entity's name, as given to the index."""
         return self.candidate.name
 
     @property
     def year(self) -> int | None:
+        """The winning entity's year, if the index has years."""
         return self.candidate.year
 
 
@@ -133,6 +138,7 @@ class Policy:
         popularity: Sequence[float],
         years: Sequence[int | None] | None,
     ) -> None:
+        """Decide over these entities (shared with the index, not copied)."""
         self._names = names
         self._popularity = popularity
         self._years = years

@@ -52,6 +52,7 @@ class _CharMap(dict[int, str | None]):
     """``str.translate`` table that classifies each code point the first time it is seen."""
 
     def __missing__(self, code: int) -> str | None:
+        """Classify ``code`` (kept, dropped, or a space) and remember it."""
         char = chr(code)
         value: str | None
         if char in _EXTRA_LETTERS:
