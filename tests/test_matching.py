@@ -18,11 +18,9 @@ from bot.movies.matching import (
     NameIndex,
     NotFound,
     Resolved,
-    _core,
-    _cores,
-    _normalize_all,
     normalize,
 )
+from bot.movies.matching.text import _core, _cores, _normalize_all
 
 # --- small catalogues -------------------------------------------------------------------------
 
@@ -967,7 +965,7 @@ def test_a_trailing_year_is_still_a_year_hint(sequels: NameIndex) -> None:
     ],
 )
 def test_numbers_are_read_in_every_spelling(text: str, numbers: set[int]) -> None:
-    from bot.movies.matching import _numbers
+    from bot.movies.matching.numbers import _numbers
 
     assert _numbers(text) == numbers
 
