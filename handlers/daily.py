@@ -5,10 +5,10 @@ post, ``/daily off`` ends it. In groups only admins may change it (``getChatMemb
 admins count); in channels the command is posted in the channel itself.
 
 Each subscription is one JobQueue job (``daily:<chat id>``) firing at the chat's wall-clock time
-(:class:`bot.daily.schedule.DailyTrigger`), plus a one-off job (``daily-retry:<chat id>``) when a
+(:class:`bot.daily.trigger.DailyTrigger`), plus a one-off job (``daily-retry:<chat id>``) when a
 post is to be sent again. Both jobs, and :func:`restore` at start, do what
-:func:`bot.daily.schedule.plan` decides; this module only translates: Telegram's errors into a
-:class:`bot.daily.schedule.Failure`, decisions into jobs, store writes and log lines.
+:func:`bot.daily.policy.plan` decides; this module only translates: Telegram's errors into a
+:class:`bot.daily.policy.Failure`, decisions into jobs, store writes and log lines.
 
 The state lives in SQLite (:mod:`bot.daily.store`), opened and checked when the application
 is built (a bad ``STATE_DB`` stops the bot at start) and written before any acknowledgement. A
@@ -55,29 +55,31 @@ from telegram.warnings import PTBDeprecationWarning
 from bot.app.context import Context
 from bot.chat import formatting
 from bot.chat.formatting import CAPTION_LIMIT, MESSAGE_LIMIT, movie_card, poster_url
-from bot.daily.picks import Picker
-from bot.daily.schedule import (
-    CATCH_UP,
+from bot.daily.grammar import (
     BadGenre,
     BadOffset,
     BadTime,
     BadZoneOrGenre,
-    DailyTrigger,
-    Failure,
     Off,
     Request,
+    Show,
+    parse_command,
+)
+from bot.daily.picks import Picker
+from bot.daily.policy import (
+    CATCH_UP,
+    Failure,
     Retry,
     Send,
-    Show,
     Skip,
     Skipped,
     after_failure,
     horizon,
     next_post,
-    parse_command,
     plan,
 )
 from bot.daily.store import Post, PostState, Store, Subscription
+from bot.daily.trigger import DailyTrigger
 from bot.movies.catalog import Catalog, Movie
 from handlers import keyboards
 from handlers.queries import clean, split_command
@@ -135,7 +137,7 @@ class Daily:
         self.store = Store(path)
 
     def posts(self, chat_id: int, now: datetime) -> list[Post]:
-        """The chat's posts that :func:`bot.daily.schedule.plan` needs at ``now``."""
+        """The chat's posts that :func:`bot.daily.policy.plan` needs at ``now``."""
         return self.store.recent(chat_id, horizon(now))
 
     def picker(self, catalog: Catalog) -> Picker:
@@ -283,7 +285,7 @@ async def _send(application: Application, chat_id: int, movie: Movie) -> Message
 
 
 def _failure(exc: TelegramError) -> Failure:
-    """What Telegram's error means for the post (see :class:`bot.daily.schedule.Failure`).
+    """What Telegram's error means for the post (see :class:`bot.daily.policy.Failure`).
 
     Only a transport failure before the request was out (:data:`_NOT_SENT`) is known not to
     have reached Telegram. Every other network error (an HTTP 5xx, whatever its body; a
@@ -312,7 +314,7 @@ def _wait(exc: TelegramError) -> timedelta:
 
 
 async def post(application: Application, chat_id: int) -> None:
-    """Do what :func:`bot.daily.schedule.plan` decides for the chat now: send its post, plan a
+    """Do what :func:`bot.daily.policy.plan` decides for the chat now: send its post, plan a
     retry, or skip the post time."""
     daily = service(application)
     sub = daily.store.get(chat_id)
@@ -379,7 +381,7 @@ async def _send_post(application: Application, sub: Subscription, decision: Send
 
 
 def _failed(application: Application, sub: Subscription, post: Post, exc: TelegramError) -> None:
-    """Record a failed send as :func:`bot.daily.schedule.after_failure` decides; unsubscribe a chat
+    """Record a failed send as :func:`bot.daily.policy.after_failure` decides; unsubscribe a chat
     that is gone."""
     daily = service(application)
     chat_id, day = sub.chat_id, post.day
@@ -428,9 +430,9 @@ def move_chat(application: Application, old: int, new: int) -> None:
 
 
 async def restore(application: Application) -> int:
-    """Re-create every stored subscription's job and do what :func:`bot.daily.schedule.plan` decides
+    """Re-create every stored subscription's job and do what :func:`bot.daily.policy.plan` decides
     for it now: a post missed while the bot was down (less than
-    :data:`~bot.daily.schedule.CATCH_UP` ago) or a pending retry gets its job. Safe to run more than
+    :data:`~bot.daily.policy.CATCH_UP` ago) or a pending retry gets its job. Safe to run more than
     once. Returns how many subscriptions are scheduled."""
     daily = service(application)
     now = daily.clock().astimezone(UTC)

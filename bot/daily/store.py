@@ -11,7 +11,7 @@ request is out) → ``sent``. A failure Telegram reports before doing anything p
 ``pending`` with the time of its next attempt (``retry_at``); a post left ``sending`` (the process
 died mid-request, or the outcome is unknown) is never sent again: a missing post is better than a
 double one. Each post keeps the UTC time it was scheduled for (``run_at``), which spaces posts
-out when a chat changes its time or zone (:data:`bot.daily.schedule.MIN_GAP`).
+out when a chat changes its time or zone (:data:`bot.daily.policy.MIN_GAP`).
 
 The schema version lives in ``PRAGMA user_version``; older databases are migrated in place.
 """
