@@ -22,13 +22,14 @@ import pytest
 from telegram.error import ChatMigrated
 from telegram.ext import Job
 
+from bot.app import daily
 from bot.app.factory import RETRIES, build_application
 from bot.app.offline import LocalBotAPI
 from bot.chat import buttons
 from bot.config import Settings
+from bot.daily.picks import Picker
 from bot.daily.store import SCHEMA_VERSION, PostState, Store, StoreError, Subscription
 from bot.movies.catalog import Catalog, Kind
-from handlers import daily
 from tests.botapi import (
     CHANNEL_ID,
     CHAT_NOT_FOUND,
@@ -61,6 +62,17 @@ class Clock:
         return self.now
 
 
+_PICKERS: dict[int, tuple[Any, Picker]] = {}
+
+
+def shared_picker(catalog: Catalog) -> Picker:
+    """One picker per catalog frame for all the tests' bots: each service would build its own."""
+    movies = catalog.movies
+    if id(movies) not in _PICKERS:
+        _PICKERS[id(movies)] = (movies, Picker(movies))
+    return _PICKERS[id(movies)][1]
+
+
 class DailyBot:
     """A bot with daily picks on a database in ``tmp_path``; ``restart`` keeps the database."""
 
@@ -80,6 +92,7 @@ class DailyBot:
         self.app = app
         self.service = daily.service(app)
         self.service.clock = self.clock
+        self.service.picker = shared_picker(self.catalog)
         assert self.service.path == self.path
 
     def restart(self) -> None:
@@ -111,7 +124,7 @@ class DailyBot:
         return self.request.calls[before:]
 
     def restore(self) -> int:
-        return self.harness.run(daily.restore(self.app))
+        return self.service.restore()
 
     def admins(self, *user_ids: int) -> None:
         def member(call: Call) -> dict[str, Any]:
