@@ -7,23 +7,27 @@ post is to be sent again. Both jobs, and :meth:`DailyService.restore` at start, 
 :class:`bot.daily.policy.Failure`, decisions into jobs, store writes and log lines.
 
 The state lives in SQLite (:mod:`bot.daily.store`), opened and checked as the service is built
-(a bad ``STATE_DB`` stops the bot at start) and written before any acknowledgement. A post is
-recorded as ``sending`` before its request goes out and ``sent`` after, so nothing (a retry, a
-restart, a second fire of the job) posts twice on one day.
+(a bad ``STATE_DB`` stops the bot at start) and written before any acknowledgement. A post due is
+recorded ``pending`` with its movie, waits for its turn to go out (:class:`Turns`), and is marked
+``sending`` by the ``before_send`` hook of :func:`handlers.replies.send_to` right before its
+request leaves, then ``sent``. A ``sending`` post is never sent again, so nothing (a retry, a
+restart, a second fire of the job) posts twice on one day; and as only a request that is out is
+marked, a crash costs at most the posts whose requests were out, never the ones still waiting.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import warnings
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import httpx
-from telegram import Message
 from telegram.error import BadRequest, ChatMigrated, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, Job, JobQueue
 from telegram.warnings import PTBDeprecationWarning
@@ -63,6 +67,14 @@ MISFIRE_GRACE = int(CATCH_UP.total_seconds())
 
 HEADER = "☀️ <b>Today's pick</b>\n\n"
 
+POSTS_IN_FLIGHT = 16
+"""Posts whose requests may be out at once; the others wait for their turn, unmarked."""
+
+POSTS_PER_SECOND = 25.0
+"""How fast posts go out: below the rate limiter's 30 messages a second, so that a post marked
+``sending`` goes out at once instead of waiting in the limiter's queue (python-telegram-bot's
+``AIORateLimiter`` cannot mark it as it leaves that queue)."""
+
 _NOT_SENT = (
     httpx.ConnectError,
     httpx.ConnectTimeout,
@@ -77,6 +89,56 @@ _NOT_SENT = (
 
 def _utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class PostTaken(Exception):
+    """Raised by a post's ``before_send`` hook when the post may no longer be sent (another
+    process took it, or the chat unsubscribed or changed its settings while it waited): the
+    request does not go out."""
+
+
+class Turns:
+    """Turns to send posts: at most ``in_flight`` at once, started ``1 / per_second`` apart,
+    so that a burst of posts due together waits here, unmarked, rather than in the rate
+    limiter's queue marked ``sending``."""
+
+    def __init__(self, in_flight: int = POSTS_IN_FLIGHT,
+                 per_second: float = POSTS_PER_SECOND) -> None:
+        self._slots = asyncio.Semaphore(in_flight)
+        self._start = asyncio.Lock()
+        self._gap = 1 / per_second
+        self._next = 0.0
+
+    @asynccontextmanager
+    async def turn(self) -> AsyncIterator[None]:
+        async with self._slots:
+            async with self._start:
+                loop = asyncio.get_running_loop()
+                if (wait := self._next - loop.time()) > 0:
+                    await asyncio.sleep(wait)
+                self._next = loop.time() + self._gap
+            yield
+
+
+class Claim:
+    """A post's ``before_send`` hook: marks it ``sending`` in the store as its first request
+    goes out (:attr:`post` is then the marked post); later calls (the text card after a refused
+    poster, a retry after a 429) change nothing. Raises :class:`PostTaken` if it may not go."""
+
+    def __init__(self, store: Store, chat_id: int, day: date,
+                 clock: Callable[[], datetime]) -> None:
+        self.store = store
+        self.chat_id = chat_id
+        self.day = day
+        self.clock = clock
+        self.post: Post | None = None
+
+    async def __call__(self) -> None:
+        if self.post is not None:
+            return
+        self.post = self.store.take(self.chat_id, self.day, now=self.clock())
+        if self.post is None:
+            raise PostTaken(f"chat {self.chat_id}, {self.day}")
 
 
 def failure_of(exc: TelegramError) -> Failure:
@@ -122,6 +184,7 @@ class DailyService:
         self.path = path
         self.clock = clock
         self.store = Store(path)
+        self.turns = Turns()
 
     @property
     def catalog(self) -> Catalog:
@@ -277,12 +340,10 @@ class DailyService:
             caption=HEADER + movie_card(movie, CAPTION_LIMIT - len(HEADER)) if url else None,
         )
 
-    async def _send(self, chat_id: int, movie: Movie) -> Message:
-        return await send_to(self.application.bot, chat_id, self._reply(movie))
-
     async def _send_post(self, sub: Subscription, decision: Send, now: datetime) -> None:
-        """Send the day's post: its movie (chosen now, or kept from a failed attempt) claimed
-        in the store first, the outcome recorded after."""
+        """Send the day's post: its movie (chosen now, or kept from a failed attempt) recorded
+        ``pending`` first, marked ``sending`` as its request goes out after its turn, the
+        outcome recorded after."""
         store = self.store
         chat_id, day = sub.chat_id, decision.day
         existing = store.post(chat_id, day)
@@ -294,21 +355,28 @@ class DailyService:
                 logger.warning("Daily pick: nothing left to show chat %s", chat_id)
                 return
             movie_id = pick.movie_id
-        claimed = store.claim(chat_id, day, movie_id, run_at=decision.run, now=now)
-        if claimed is None:
+        reserved = store.reserve(chat_id, day, movie_id, run_at=decision.run, now=now)
+        if reserved is None:
             return
-        movie = self.catalog.movie_by_id(claimed.movie_id)
+        movie = self.catalog.movie_by_id(reserved.movie_id)
         if movie is None:
-            logger.error("Daily pick: movie %s is not in the catalog", claimed.movie_id)
+            logger.error("Daily pick: movie %s is not in the catalog", reserved.movie_id)
             store.finish(chat_id, day, PostState.FAILED, now=now)
             return
+        claim = Claim(store, chat_id, day, self.clock)
         try:
-            await self._send(chat_id, movie)
+            async with self.turns.turn():
+                await send_to(self.application.bot, chat_id, self._reply(movie),
+                              before_send=claim)
+        except PostTaken:
+            logger.info("Daily pick: chat %s, %s: taken elsewhere or changed while waiting; "
+                        "not sent", chat_id, day)
+            return
         except ChatMigrated as exc:
             await self._migrated(chat_id, exc.new_chat_id, day)
             return
         except TelegramError as exc:
-            self._failed(sub, claimed, exc)
+            self._failed(sub, claim.post or reserved, exc)
             return
         store.finish(chat_id, day, PostState.SENT, now=self.clock())
         logger.info("Daily pick: sent movie %s to chat %s for %s", movie.id, chat_id, day)
