@@ -699,6 +699,37 @@ def test_a_start_on_a_new_database_restores_nothing(make_bot: Callable[..., Dail
     assert b.restore() == 0
 
 
+@pytest.mark.parametrize("kind", ["new", "empty-file", "memory"])
+def test_a_start_on_a_new_or_empty_state_db_warns_naming_it(
+    catalog: Catalog, tmp_path: Path, kind: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """STATE_DB set wrong (an empty file, ``:memory:``) would silently drop every subscription:
+    the start says the store is new, and which one."""
+    path = Path(":memory:") if kind == "memory" else tmp_path / "daily.sqlite3"
+    if kind == "empty-file":
+        path.write_bytes(b"")
+    b = DailyBot(catalog, path, MONDAY_8_CET, False)
+    try:
+        with caplog.at_level(logging.INFO, logger="bot.app.daily"):
+            assert b.restore() == 0
+    finally:
+        b.close()
+    [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert str(path) in warning.getMessage()
+    assert ("lost whenever the bot stops" if kind == "memory" else "is new") in warning.getMessage()
+
+
+def test_a_start_on_a_state_db_in_use_does_not_warn(
+    make_bot: Callable[..., DailyBot], caplog: pytest.LogCaptureFixture
+) -> None:
+    first = make_bot()
+    first.send(private_message("/daily 09:00 Europe/Madrid"))
+    first.restart()
+    with caplog.at_level(logging.INFO, logger="bot.app.daily"):
+        assert first.restore() == 1
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
 def test_a_zone_tzdata_dropped_is_served_in_utc(make_bot: Callable[..., DailyBot]) -> None:
     first = make_bot()
     first.send(private_message("/daily 09:00 Europe/Madrid"))

@@ -300,7 +300,21 @@ class DailyService:
             else:
                 self._follow(sub, decision, now)
         logger.info("Daily pick: restored %d subscription(s)", len(subs))
+        if self.store.created:
+            self._warn_new()
         return len(subs)
+
+    def _warn_new(self) -> None:
+        """Say that the store started empty: silent, a wrong or lost ``STATE_DB`` would only
+        show as chats no longer getting their posts."""
+        if self.store.in_memory:
+            logger.warning("Daily pick: STATE_DB is :memory:, subscriptions are lost whenever "
+                           "the bot stops: set STATE_DB to a file on a persistent disk")
+        else:
+            logger.warning("Daily pick: STATE_DB %s is new (created, or an empty file), so no "
+                           "subscription was restored; fine on a first start, otherwise "
+                           "STATE_DB points to the wrong file or the old one was lost",
+                           self.path)
 
     # -- posting -----------------------------------------------------------------------------------
 

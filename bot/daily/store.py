@@ -132,13 +132,17 @@ class Store:
     """The subscriptions database. One connection, shared by the bot's event loop and jobs.
 
     Opening it creates, checks and migrates the file; any problem is a :class:`StoreError`.
+    :attr:`created` tells whether it held no schema at all (a new file, an empty one, or
+    ``:memory:``): fine on a first start, but a sign of a wrong or lost ``STATE_DB`` later.
     """
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
+        self.in_memory = str(path) == ":memory:"
+        self.created = False
         self._lock = threading.RLock()
         try:
-            if str(path) != ":memory:":
+            if not self.in_memory:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(
                 path, isolation_level=None, check_same_thread=False, timeout=10.0
@@ -196,6 +200,7 @@ class Store:
                 ).fetchone()
                 if not exists:
                     _run(db, _SCHEMA_V1)
+                    self.created = True
                 version = 1
             if version == 1:
                 db.execute("ALTER TABLE subscriptions ADD COLUMN genre TEXT")
