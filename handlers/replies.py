@@ -70,9 +70,10 @@ async def send_to(bot: Bot, chat_id: int, reply: Reply, *,
     """Post ``reply`` in a chat unprompted (daily picks).
 
     ``before_send`` is awaited right before each request goes out (the poster, then the text
-    card if Telegram refuses the poster), after any wait in the rate limiter: what it raises
-    stops the request. A rate limiter that takes it runs it itself
-    (``rate_limit_args={"before_send": hook}``); without one it is awaited here.
+    card if Telegram refuses the poster): what it raises stops the request. A rate limiter runs
+    it itself, after any wait in its queue (``rate_limit_args={"before_send": hook}``); without
+    one, or with python-telegram-bot's ``AIORateLimiter``, it is awaited here, just before the
+    call.
     """
     if before_send is None:
         return await _deliver(reply, partial(bot.send_photo, chat_id),

@@ -451,7 +451,7 @@ def test_a_gone_chat_is_unsubscribed_and_logged(
     assert dbot.store.get(-1009) is not None
     dbot.request.fail("sendPhoto", *failure, times=0)
     dbot.clock.now = NINE_CET
-    with caplog.at_level(logging.WARNING, logger="handlers.daily"):
+    with caplog.at_level(logging.WARNING, logger="bot.app.daily"):
         calls = dbot.run(dbot.job(-1009))
     assert [c.method for c in calls] == ["sendPhoto"]
     assert dbot.store.get(-1009) is None
@@ -530,7 +530,7 @@ def test_a_request_that_may_have_arrived_is_never_sent_again(
     dbot.send(private_message("/daily 09:00 Europe/Madrid"))
     failure(dbot)
     dbot.clock.now = NINE_CET
-    with caplog.at_level(logging.WARNING, logger="handlers.daily"):
+    with caplog.at_level(logging.WARNING, logger="bot.app.daily"):
         assert [c.method for c in dbot.run(dbot.job(USER_ID))] == ["sendPhoto"]
     assert "outcome unknown" in caplog.text
     assert dbot.store.post(USER_ID, NINE_CET.date()).state is PostState.SENDING
