@@ -93,10 +93,10 @@ def test_subscription_survives_sigkill_and_is_restored(tmp_path: Path) -> None:
     assert "Traceback" not in log, log
 
 
-BURST = 200
+BURST = 150
 """Chats whose posts fall due in the same minute (the bot sends 25 a second)."""
 
-KILL_AT = 40
+KILL_AT = 30
 """The post during whose request the bot is killed: a couple of seconds into the burst."""
 
 
@@ -123,7 +123,7 @@ def chats_posted(server: BotAPIServer) -> set[int]:
 def test_a_burst_of_due_posts_cut_by_sigkill_loses_none_and_doubles_none(
     tmp_path: Path,
 ) -> None:
-    """200 posts due at once, the bot killed in the middle of one request, then restarted:
+    """150 posts due at once, the bot killed in the middle of one request, then restarted:
     every chat gets its post exactly once. Only a request that may have reached Telegram can
     cost a post; posts waiting for their turn to go out are sent after the restart."""
     db = tmp_path / "daily.sqlite3"
