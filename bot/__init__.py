@@ -1,7 +1,8 @@
 """The movie bot's application package.
 
 - ``bot.movies``: the movie core: pipeline, catalog, matching, recommender (no Telegram);
-- ``bot.daily``: the daily-picks core: schedule, picks, the subscription store (no Telegram);
+- ``bot.daily``: the daily-picks core: zones, the /daily grammar, the trigger, the posting
+  policy, picks, the subscription store (no Telegram);
 - ``bot.chat``: what the bot says: formatting, button data, flood bookkeeping (no Telegram);
 - ``bot.app``: the Telegram shell: the Application factory, typed context, the offline Bot API
   of ``--console``/``--ask``;

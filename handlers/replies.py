@@ -6,6 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from functools import partial
+from typing import Any, TypeAlias
 
 from telegram import (
     Bot,
@@ -17,12 +18,16 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import AIORateLimiter
 
 logger = logging.getLogger(__name__)
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 UNEDITABLE = ("message can't be edited", "message to edit not found")
 """Telegram's words for a message that cannot take the answer in place."""
+
+BeforeSend: TypeAlias = Callable[[], Awaitable[None]]
+"""Awaited right before a request goes out; raising stops it (see :func:`send_to`)."""
 
 
 def poster_preview(poster: str | None) -> LinkPreviewOptions:
@@ -60,10 +65,40 @@ async def send(message: Message, reply: Reply) -> Message:
     return await _deliver(reply, message.reply_photo, message.reply_text)
 
 
-async def send_to(bot: Bot, chat_id: int, reply: Reply) -> Message:
-    """Post ``reply`` in a chat unprompted (daily picks)."""
-    return await _deliver(reply, partial(bot.send_photo, chat_id),
-                          partial(bot.send_message, chat_id))
+async def send_to(bot: Bot, chat_id: int, reply: Reply, *,
+                  before_send: BeforeSend | None = None) -> Message:
+    """Post ``reply`` in a chat unprompted (daily picks).
+
+    ``before_send`` is awaited right before each request goes out (the poster, then the text
+    card if Telegram refuses the poster): what it raises stops the request. A rate limiter runs
+    it itself, after any wait in its queue (``rate_limit_args={"before_send": hook}``); without
+    one, or with python-telegram-bot's ``AIORateLimiter``, it is awaited here, just before the
+    call.
+    """
+    if before_send is None:
+        return await _deliver(reply, partial(bot.send_photo, chat_id),
+                              partial(bot.send_message, chat_id))
+    return await _deliver(reply, _hooked(bot, bot.send_photo, chat_id, before_send),
+                          _hooked(bot, bot.send_message, chat_id, before_send))
+
+
+def _hooked(bot: Bot, method: Callable[..., Awaitable[Message]], chat_id: int,
+            before_send: BeforeSend) -> Callable[..., Awaitable[Message]]:
+    """``method`` for ``chat_id`` with ``before_send`` run right before its request goes out.
+
+    python-telegram-bot's own ``AIORateLimiter`` reads ``rate_limit_args`` as a retry count and
+    has no hook: for it the hook is awaited here, before the limiter's queue, so a caller that
+    needs the hook to run as the request leaves keeps its sends below the limiter's rate.
+    """
+    limiter = getattr(bot, "rate_limiter", None)
+    if limiter is not None and type(limiter) is not AIORateLimiter:
+        return partial(method, chat_id, rate_limit_args={"before_send": before_send})
+
+    async def call(*args: Any, **kwargs: Any) -> Message:
+        await before_send()
+        return await method(chat_id, *args, **kwargs)
+
+    return call
 
 
 async def _deliver(reply: Reply, send_photo: Callable[..., Awaitable[Message]],

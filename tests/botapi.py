@@ -247,6 +247,8 @@ class BotHarness:
         if self.app.running:
             self.run(self.app.stop())
         self.run(self.app.shutdown())
+        if self.app.post_shutdown is not None:
+            self.run(self.app.post_shutdown(self.app))
         self.loop.close()
 
 

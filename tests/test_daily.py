@@ -7,11 +7,12 @@ at the chosen "now" instead of waiting for the scheduler.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import logging
 import re
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,16 +20,18 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from telegram.error import ChatMigrated
+from telegram.error import BadRequest, ChatMigrated
 from telegram.ext import Job
 
+from bot.app import daily
 from bot.app.factory import RETRIES, build_application
 from bot.app.offline import LocalBotAPI
 from bot.chat import buttons
 from bot.config import Settings
+from bot.daily.picks import Picker
 from bot.daily.store import SCHEMA_VERSION, PostState, Store, StoreError, Subscription
 from bot.movies.catalog import Catalog, Kind
-from handlers import daily
+from handlers.replies import Reply, send_to
 from tests.botapi import (
     CHANNEL_ID,
     CHAT_NOT_FOUND,
@@ -61,6 +64,17 @@ class Clock:
         return self.now
 
 
+_PICKERS: dict[int, tuple[Any, Picker]] = {}
+
+
+def shared_picker(catalog: Catalog) -> Picker:
+    """One picker per catalog frame for all the tests' bots: each service would build its own."""
+    movies = catalog.movies
+    if id(movies) not in _PICKERS:
+        _PICKERS[id(movies)] = (movies, Picker(movies))
+    return _PICKERS[id(movies)][1]
+
+
 class DailyBot:
     """A bot with daily picks on a database in ``tmp_path``; ``restart`` keeps the database."""
 
@@ -80,6 +94,7 @@ class DailyBot:
         self.app = app
         self.service = daily.service(app)
         self.service.clock = self.clock
+        self.service.picker = shared_picker(self.catalog)
         assert self.service.path == self.path
 
     def restart(self) -> None:
@@ -111,7 +126,7 @@ class DailyBot:
         return self.request.calls[before:]
 
     def restore(self) -> int:
-        return self.harness.run(daily.restore(self.app))
+        return self.service.restore()
 
     def admins(self, *user_ids: int) -> None:
         def member(call: Call) -> dict[str, Any]:
@@ -436,7 +451,7 @@ def test_a_gone_chat_is_unsubscribed_and_logged(
     assert dbot.store.get(-1009) is not None
     dbot.request.fail("sendPhoto", *failure, times=0)
     dbot.clock.now = NINE_CET
-    with caplog.at_level(logging.WARNING, logger="handlers.daily"):
+    with caplog.at_level(logging.WARNING, logger="bot.app.daily"):
         calls = dbot.run(dbot.job(-1009))
     assert [c.method for c in calls] == ["sendPhoto"]
     assert dbot.store.get(-1009) is None
@@ -515,7 +530,7 @@ def test_a_request_that_may_have_arrived_is_never_sent_again(
     dbot.send(private_message("/daily 09:00 Europe/Madrid"))
     failure(dbot)
     dbot.clock.now = NINE_CET
-    with caplog.at_level(logging.WARNING, logger="handlers.daily"):
+    with caplog.at_level(logging.WARNING, logger="bot.app.daily"):
         assert [c.method for c in dbot.run(dbot.job(USER_ID))] == ["sendPhoto"]
     assert "outcome unknown" in caplog.text
     assert dbot.store.post(USER_ID, NINE_CET.date()).state is PostState.SENDING
@@ -686,6 +701,37 @@ def test_a_start_on_a_new_database_restores_nothing(make_bot: Callable[..., Dail
     assert b.restore() == 0
 
 
+@pytest.mark.parametrize("kind", ["new", "empty-file", "memory"])
+def test_a_start_on_a_new_or_empty_state_db_warns_naming_it(
+    catalog: Catalog, tmp_path: Path, kind: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """STATE_DB set wrong (an empty file, ``:memory:``) would silently drop every subscription:
+    the start says the store is new, and which one."""
+    path = Path(":memory:") if kind == "memory" else tmp_path / "daily.sqlite3"
+    if kind == "empty-file":
+        path.write_bytes(b"")
+    b = DailyBot(catalog, path, MONDAY_8_CET, False)
+    try:
+        with caplog.at_level(logging.INFO, logger="bot.app.daily"):
+            assert b.restore() == 0
+    finally:
+        b.close()
+    [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert str(path) in warning.getMessage()
+    assert ("lost whenever the bot stops" if kind == "memory" else "is new") in warning.getMessage()
+
+
+def test_a_start_on_a_state_db_in_use_does_not_warn(
+    make_bot: Callable[..., DailyBot], caplog: pytest.LogCaptureFixture
+) -> None:
+    first = make_bot()
+    first.send(private_message("/daily 09:00 Europe/Madrid"))
+    first.restart()
+    with caplog.at_level(logging.INFO, logger="bot.app.daily"):
+        assert first.restore() == 1
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
 def test_a_zone_tzdata_dropped_is_served_in_utc(make_bot: Callable[..., DailyBot]) -> None:
     first = make_bot()
     first.send(private_message("/daily 09:00 Europe/Madrid"))
@@ -733,6 +779,85 @@ def test_no_catch_up_for_a_post_time_before_the_subscription(
     assert first.run(first.job(USER_ID)) == []
     first.clock.now = NINE_CET + timedelta(days=1)
     assert len(posts(first.run(first.job(USER_ID)))) == 1
+
+
+def test_a_post_waiting_its_turn_at_a_crash_is_sent_after_restart(
+    make_bot: Callable[..., DailyBot], catalog: Catalog
+) -> None:
+    """Killed while the post waited for its turn: nothing was out, so the restart sends it."""
+    first = make_bot()
+    first.send(private_message("/daily 09:00 Europe/Madrid"))
+    first.store.reserve(USER_ID, NINE_CET.date(), 862, run_at=NINE_CET, now=NINE_CET)
+    first.clock.now = NINE_CET + timedelta(minutes=10)
+    first.restart()
+    first.restore()
+    [retry] = first.jobs(daily.RETRY_PREFIX)
+    [post] = posts(first.run(retry))
+    assert post.chat_id == USER_ID and movie_of(post, catalog) == 862, "its movie kept"
+    assert first.store.post(USER_ID, NINE_CET.date()).state is PostState.SENT
+    assert first.run(first.job(USER_ID)) == []
+
+
+@pytest.mark.parametrize("meanwhile", ["taken", "unsubscribed", "resubscribed"])
+def test_a_post_that_may_no_longer_go_when_its_turn_comes_is_not_sent(
+    dbot: DailyBot, meanwhile: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the post waited for its turn, another process sent it, or the chat unsubscribed
+    or changed its settings: the before_send hook stops the request."""
+    dbot.send(private_message("/daily 09:00 Europe/Madrid"))
+    dbot.clock.now = NINE_CET
+    other = Store(dbot.path)
+    turn = dbot.service.turns.turn
+
+    @contextlib.asynccontextmanager
+    async def late_turn() -> AsyncIterator[None]:
+        if meanwhile == "taken":
+            assert other.take(USER_ID, NINE_CET.date(), now=NINE_CET) is not None
+        elif meanwhile == "unsubscribed":
+            other.unsubscribe(USER_ID)
+        else:
+            other.subscribe(Subscription(USER_ID, time(10), "Europe/Madrid"), NINE_CET)
+        async with turn():
+            yield
+
+    monkeypatch.setattr(dbot.service.turns, "turn", late_turn)
+    try:
+        assert dbot.run(dbot.job(USER_ID)) == []
+    finally:
+        other.close()
+    record = dbot.store.post(USER_ID, NINE_CET.date())
+    assert (record.state if record else None) == {
+        "taken": PostState.SENDING, "unsubscribed": PostState.PENDING, "resubscribed": None,
+    }[meanwhile]
+
+
+def test_send_to_hands_before_send_to_a_rate_limiter_or_runs_it_itself() -> None:
+    """A limiter gets the hook in ``rate_limit_args`` (it runs it as the request leaves);
+    without one the hook runs right before each request: the poster, then the text card."""
+    events: list[str] = []
+
+    async def hook() -> None:
+        events.append("hook")
+
+    class Bot:
+        rate_limiter: object | None = None
+
+        async def send_photo(self, chat_id: int, photo: str, **kwargs: Any) -> None:
+            events.append(f"photo {sorted(kwargs.get('rate_limit_args') or {})}")
+            raise BadRequest("Wrong file identifier/HTTP URL specified")
+
+        async def send_message(self, chat_id: int, text: str, **kwargs: Any) -> str:
+            events.append(f"text {sorted(kwargs.get('rate_limit_args') or {})}")
+            return text
+
+    reply = Reply("card", photo="https://example.org/p.jpg", caption="caption")
+    bot = Bot()
+    assert asyncio.run(send_to(bot, 1, reply, before_send=hook)) == "card"  # type: ignore[arg-type]
+    assert events == ["hook", "photo []", "hook", "text []"]
+    events.clear()
+    bot.rate_limiter = object()
+    asyncio.run(send_to(bot, 1, reply, before_send=hook))  # type: ignore[arg-type]
+    assert events == ["photo ['before_send']", "text ['before_send']"]
 
 
 def test_a_post_interrupted_by_a_crash_is_not_sent_again(make_bot: Callable[..., DailyBot]) -> None:

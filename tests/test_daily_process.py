@@ -1,5 +1,6 @@
-"""The real bot process: an acknowledged /daily survives SIGKILL, the next start uses it, and a
-STATE_DB that cannot be used stops the start with one clear line."""
+"""The real bot process: an acknowledged /daily survives SIGKILL, the next start uses it, a burst
+of due posts cut by SIGKILL loses none and doubles none, and a STATE_DB that cannot be used stops
+the start with one clear line."""
 
 from __future__ import annotations
 
@@ -9,14 +10,17 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from datetime import time
+from collections import Counter
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from time import monotonic, sleep
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.app.offline import LocalBotAPI
-from bot.daily.store import Store, Subscription
+from bot.daily.store import PostState, Store, Subscription
 from tests.botapi import TOKEN, USER_ID, BotAPIServer, Call, private_message
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,6 +91,90 @@ def test_subscription_survives_sigkill_and_is_restored(tmp_path: Path) -> None:
             _out, log = process.communicate(timeout=20)
     assert "Daily pick: restored 1 subscription(s)" in log, log
     assert "Traceback" not in log, log
+
+
+BURST = 150
+"""Chats whose posts fall due in the same minute (the bot sends 25 a second)."""
+
+KILL_AT = 30
+"""The post during whose request the bot is killed: a couple of seconds into the burst."""
+
+
+def subscribe_burst(db: Path, now: datetime) -> tuple[list[int], date]:
+    """:data:`BURST` chats whose post time was a minute ago (subscribed ten minutes ago), in a
+    zone where that is not near midnight: the bot catches them all up as it starts."""
+    zone = "UTC" if 1 <= now.hour <= 22 else "Asia/Tokyo"
+    due = (now - timedelta(minutes=1)).astimezone(ZoneInfo(zone))
+    chats = list(range(10_001, 10_001 + BURST))
+    store = Store(db)
+    try:
+        for chat_id in chats:
+            store.subscribe(Subscription(chat_id, time(due.hour, due.minute), zone),
+                            now - timedelta(minutes=10))
+    finally:
+        store.close()
+    return chats, due.date()
+
+
+def chats_posted(server: BotAPIServer) -> set[int]:
+    return {call.chat_id for call in server.api.sent()}
+
+
+def test_a_burst_of_due_posts_cut_by_sigkill_loses_none_and_doubles_none(
+    tmp_path: Path,
+) -> None:
+    """150 posts due at once, the bot killed in the middle of one request, then restarted:
+    every chat gets its post exactly once. Only a request that may have reached Telegram can
+    cost a post; posts waiting for their turn to go out are sent after the restart."""
+    db = tmp_path / "daily.sqlite3"
+    chats, day = subscribe_burst(db, datetime.now(UTC))
+    api = LocalBotAPI(record=False)
+    running: list[subprocess.Popen[str]] = []
+    killed = threading.Event()
+
+    def post(call: Call) -> dict[str, Any]:
+        """Telegram receiving the post; the KILL_AT-th one kills the bot before it is answered."""
+        if not killed.is_set() and len(server.api.of("sendPhoto")) >= KILL_AT:
+            killed.set()
+            running[0].send_signal(signal.SIGKILL)
+        return api.message(call)
+
+    with BotAPIServer() as server:
+        server.api.results["sendPhoto"] = server.api.results["sendMessage"] = post
+        running.append(start(server, db, tmp_path))
+        try:
+            assert killed.wait(timeout=60), server.api.methods()
+            running[0].wait(timeout=10)
+        finally:
+            running[0].kill()
+            running[0].communicate()
+        assert running[0].returncode == -signal.SIGKILL
+        before_kill = chats_posted(server)
+
+        second = start(server, db, tmp_path)
+        try:
+            deadline = monotonic() + 40
+            while monotonic() < deadline and not set(chats) <= chats_posted(server):
+                sleep(0.1)
+            sleep(0.5)  # a post sent twice would come now
+        finally:
+            second.terminate()
+            _out, log = second.communicate(timeout=20)
+        posted = Counter(c.chat_id for c in server.api.sent()
+                         if c.method in ("sendPhoto", "sendMessage"))
+
+    lost = [chat for chat in chats if chat not in posted]
+    doubled = sorted(chat for chat, n in posted.items() if n > 1)
+    assert KILL_AT <= len(before_kill) < BURST
+    assert (lost, doubled) == ([], []), (len(lost), len(doubled), log[-2000:])
+    store = Store(db)
+    try:
+        states = {chat: post.state for chat in chats if (post := store.post(chat, day))}
+    finally:
+        store.close()
+    sending = {chat for chat, state in states.items() if state is PostState.SENDING}
+    assert set(states.values()) == {PostState.SENT, PostState.SENDING} and len(states) == BURST
+    assert sending <= before_kill, "left 'sending': only posts whose request was out at the kill"
 
 
 @pytest.mark.parametrize("problem", ["corrupt", "under-a-file"])

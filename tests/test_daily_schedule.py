@@ -10,34 +10,32 @@ import pytest
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.daily.schedule import (
-    FIXED_OFFSETS,
-    MAX_ATTEMPTS,
+from bot.daily.grammar import (
     BadGenre,
     BadOffset,
     BadTime,
     BadZoneOrGenre,
-    DailyTrigger,
-    Failure,
     Off,
     Request,
+    Show,
+    parse_command,
+    parse_time,
+)
+from bot.daily.policy import (
+    MAX_ATTEMPTS,
+    Failure,
     Retry,
     Send,
-    Show,
     Skip,
     Skipped,
     after_failure,
     describe_delay,
     next_post,
-    next_run,
-    parse_command,
-    parse_time,
     plan,
-    previous_run,
-    resolve_zone,
-    zone_label,
 )
 from bot.daily.store import Post, PostState, Subscription
+from bot.daily.trigger import DailyTrigger, next_run, previous_run
+from bot.daily.zones import FIXED_OFFSETS, resolve_zone, zone_label
 
 MADRID = ZoneInfo("Europe/Madrid")
 

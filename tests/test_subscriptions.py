@@ -46,6 +46,20 @@ def test_subscribe_replace_get_and_unsubscribe(store: Store) -> None:
     assert store.get(-100) is None
 
 
+@pytest.mark.parametrize("kind", ["new", "empty-file", "memory", "existing"])
+def test_a_store_with_no_schema_yet_is_created(tmp_path: Path, kind: str) -> None:
+    path: Path | str = tmp_path / "daily.sqlite3"
+    if kind == "empty-file":
+        Path(path).write_bytes(b"")
+    elif kind == "memory":
+        path = ":memory:"
+    elif kind == "existing":
+        Store(path).close()
+    store = Store(path)
+    assert store.created is (kind != "existing")
+    store.close()
+
+
 def test_written_durably_and_visible_to_a_new_connection(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite3"
     store = Store(path)

@@ -82,6 +82,8 @@ class Console:
 
     async def stop(self) -> None:
         await self.app.shutdown()
+        if self.app.post_shutdown is not None:
+            await self.app.post_shutdown(self.app)
 
     async def say(self, line: str) -> str:
         """Send ``line`` as the user (a number presses that button); the bot's answer."""

@@ -6,7 +6,7 @@ typed attributes (``bot_data.catalog``). Keys:
 - ``"catalog"``: the :class:`~bot.movies.catalog.Catalog`, loaded once at start;
 - ``"settings"``: the :class:`~bot.config.Settings`;
 - ``"flood"``: the per-user flood gate of groups (:class:`bot.chat.flood.FloodGate`);
-- ``"daily"``: the daily picks service (``handlers.daily.Daily``).
+- ``"daily"``: the daily picks service (:class:`bot.app.daily.DailyService`).
 """
 
 from __future__ import annotations

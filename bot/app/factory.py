@@ -1,13 +1,15 @@
 """The Application factory: one place that wires settings, catalog and handlers together.
 
 ``application.bot_data`` is a :class:`bot.app.context.BotData` holding ``"catalog"`` (also
-``bot_data.catalog``), ``"settings"``, ``"flood"`` and ``"daily"``; handlers are typed with
-:data:`bot.app.context.Context`.
+``bot_data.catalog``), ``"settings"``, ``"flood"`` and ``"daily"`` (the
+:class:`bot.app.daily.DailyService`, whose store is opened as the application is built and closed
+after it shuts down); handlers are typed with :data:`bot.app.context.Context`.
 """
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -15,6 +17,7 @@ from telegram.ext import AIORateLimiter, Application, Defaults
 from telegram.request import BaseRequest
 
 from bot.app.context import CONTEXT_TYPES
+from bot.app.daily import DAILY_KEY, DailyService, service
 from bot.config import Settings
 from bot.movies.catalog import Catalog
 from handlers import buttons, daily, errors, flood, inline, queries, start
@@ -55,6 +58,9 @@ def build_application(
 ) -> Application:
     """The bot, every handler registered; ``request`` replaces the HTTP client (tests, console).
 
+    The daily picks' ``STATE_DB`` is opened and checked here: one that cannot be used raises
+    :class:`bot.daily.store.StoreError`, before the bot starts.
+
     ``rate_limit`` keeps outgoing messages within Telegram's limits (``AIORateLimiter``, 429s
     waited out and retried); the benchmark turns it off to measure the handlers alone.
     """
@@ -66,6 +72,7 @@ def build_application(
         .context_types(CONTEXT_TYPES)
         .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
@@ -74,6 +81,8 @@ def build_application(
     application = builder.build()
     application.bot_data["catalog"] = catalog
     application.bot_data["settings"] = settings
+    application.bot_data[DAILY_KEY] = DailyService(application, Path(settings.state_db))
+    service(application).restore_on_start()
 
     flood.register(application)
     start.register(application)
@@ -94,3 +103,8 @@ async def _post_init(application: Application) -> None:
         "Serving @%s: %d movies (catalog %s)", application.bot.username, len(catalog),
         catalog.version,
     )
+
+
+async def _post_shutdown(application: Application) -> None:
+    """Runs once the application has stopped: the daily picks' store is closed."""
+    service(application).close()

@@ -10,15 +10,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from html import escape
 
-from bot.daily.schedule import (
-    BadGenre,
-    BadOffset,
-    BadTime,
-    BadZoneOrGenre,
-    describe_delay,
-    zone_label,
-)
+from bot.daily.grammar import BadGenre, BadOffset, BadTime, BadZoneOrGenre
+from bot.daily.policy import describe_delay
 from bot.daily.store import Subscription
+from bot.daily.zones import zone_label
 from bot.movies.catalog import (
     Choice,
     CollectionInfo,

@@ -6,12 +6,13 @@ Times come from the caller (``now``), never from the system clock, so that tests
 09:00 in Madrid".
 
 The ``posts`` table is both the pick history (no movie twice a year) and what keeps a chat from
-getting two posts on one day. A post goes ``pending`` (chosen, safe to send) → ``sending`` (a
-request is out) → ``sent``. A failure Telegram reports before doing anything puts it back to
-``pending`` with the time of its next attempt (``retry_at``); a post left ``sending`` (the process
-died mid-request, or the outcome is unknown) is never sent again: a missing post is better than a
-double one. Each post keeps the UTC time it was scheduled for (``run_at``), which spaces posts
-out when a chat changes its time or zone (:data:`bot.daily.schedule.MIN_GAP`).
+getting two posts on one day. A post goes ``pending`` (chosen, safe to send: it may wait for its
+turn to go out) → ``sending`` (marked right before its request goes out) → ``sent``. A failure
+Telegram reports before doing anything puts it back to ``pending`` with the time of its next
+attempt (``retry_at``); a post left ``sending`` (the process died mid-request, or the outcome is
+unknown) is never sent again: a missing post is better than a double one. Each post keeps the
+UTC time it was scheduled for (``run_at``), which spaces posts out when a chat changes its time
+or zone (:data:`bot.daily.policy.MIN_GAP`).
 
 The schema version lives in ``PRAGMA user_version``; older databases are migrated in place.
 """
@@ -131,13 +132,17 @@ class Store:
     """The subscriptions database. One connection, shared by the bot's event loop and jobs.
 
     Opening it creates, checks and migrates the file; any problem is a :class:`StoreError`.
+    :attr:`created` tells whether it held no schema at all (a new file, an empty one, or
+    ``:memory:``): fine on a first start, but a sign of a wrong or lost ``STATE_DB`` later.
     """
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
+        self.in_memory = str(path) == ":memory:"
+        self.created = False
         self._lock = threading.RLock()
         try:
-            if str(path) != ":memory:":
+            if not self.in_memory:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(
                 path, isolation_level=None, check_same_thread=False, timeout=10.0
@@ -175,7 +180,8 @@ class Store:
 
     @property
     def version(self) -> int:
-        return self._db.execute("PRAGMA user_version").fetchone()[0]
+        version: int = self._db.execute("PRAGMA user_version").fetchone()[0]
+        return version
 
     def _migrate(self) -> None:
         """Bring the schema to :data:`SCHEMA_VERSION`, one step per version, in one transaction.
@@ -195,6 +201,7 @@ class Store:
                 ).fetchone()
                 if not exists:
                     _run(db, _SCHEMA_V1)
+                    self.created = True
                 version = 1
             if version == 1:
                 db.execute("ALTER TABLE subscriptions ADD COLUMN genre TEXT")
@@ -288,38 +295,37 @@ class Store:
             ).fetchall()
         return [_post(row) for row in rows]
 
+    def reserve(
+        self, chat_id: int, day: date, movie_id: int, *, run_at: datetime, now: datetime
+    ) -> Post | None:
+        """Choose the day's post before it waits for its turn to go out: returns it ``pending``
+        or None if it must not be sent (already sent, in flight, or given up).
+
+        A new post records ``movie_id`` and the time it was due (``run_at``), with no attempt
+        yet; a ``pending`` one (an earlier attempt failed before Telegram did anything) keeps
+        its movie and time. Nothing is out yet, so a crash now leaves it safe to send.
+        """
+        with self._transaction() as db:
+            return _reserve(db, chat_id, day, movie_id, run_at=run_at, now=now)
+
+    def take(self, chat_id: int, day: date, *, now: datetime) -> Post | None:
+        """Mark the day's ``pending`` post ``sending``, right before its request goes out;
+        returns it, or None if it must not be sent: no longer pending (another process took
+        it), or the chat unsubscribed or changed its settings while the post waited."""
+        with self._transaction() as db:
+            subscribed = db.execute(
+                "SELECT 1 FROM subscriptions WHERE chat_id = ?", (chat_id,)).fetchone()
+            return _take(db, chat_id, day, now=now) if subscribed else None
+
     def claim(
         self, chat_id: int, day: date, movie_id: int, *, run_at: datetime, now: datetime
     ) -> Post | None:
-        """Take the day's post for sending: returns it (now ``sending``) or None if it must not
-        be sent (already sent, in flight, or given up).
-
-        A new post records ``movie_id`` and the time it was due (``run_at``); a ``pending`` one
-        (an earlier attempt failed before Telegram did anything) keeps its movie and time.
-        """
+        """:meth:`reserve` and :meth:`take` at once: the post is ``sending`` (returned) or
+        None if it must not be sent."""
         with self._transaction() as db:
-            row = db.execute(
-                "SELECT * FROM posts WHERE chat_id = ? AND day = ?", (chat_id, day.isoformat())
-            ).fetchone()
-            if row is None:
-                db.execute(
-                    "INSERT INTO posts (chat_id, day, movie_id, state, attempts, updated_at,"
-                    " run_at) VALUES (?, ?, ?, ?, 1, ?, ?)",
-                    (chat_id, day.isoformat(), movie_id, PostState.SENDING, _iso(now),
-                     _iso(run_at)),
-                )
-                return Post(chat_id, day, movie_id, PostState.SENDING, 1,
-                            run_at.astimezone(UTC))
-            post = _post(row)
-            if post.state is not PostState.PENDING:
+            if _reserve(db, chat_id, day, movie_id, run_at=run_at, now=now) is None:
                 return None
-            db.execute(
-                "UPDATE posts SET state = ?, attempts = attempts + 1, updated_at = ?,"
-                " retry_at = NULL WHERE chat_id = ? AND day = ?",
-                (PostState.SENDING, _iso(now), chat_id, day.isoformat()),
-            )
-            return replace(post, state=PostState.SENDING, attempts=post.attempts + 1,
-                           retry_at=None)
+            return _take(db, chat_id, day, now=now)
 
     def finish(
         self, chat_id: int, day: date, state: PostState, *, now: datetime,
@@ -334,6 +340,38 @@ class Store:
                 (state, _iso(now), _iso(retry_at) if retry_at else None, chat_id,
                  day.isoformat()),
             )
+
+
+def _reserve(
+    db: sqlite3.Connection, chat_id: int, day: date, movie_id: int, *, run_at: datetime,
+    now: datetime,
+) -> Post | None:
+    row = db.execute(
+        "SELECT * FROM posts WHERE chat_id = ? AND day = ?", (chat_id, day.isoformat())
+    ).fetchone()
+    if row is not None:
+        post = _post(row)
+        return post if post.state is PostState.PENDING else None
+    db.execute(
+        "INSERT INTO posts (chat_id, day, movie_id, state, attempts, updated_at, run_at)"
+        " VALUES (?, ?, ?, ?, 0, ?, ?)",
+        (chat_id, day.isoformat(), movie_id, PostState.PENDING, _iso(now), _iso(run_at)),
+    )
+    return Post(chat_id, day, movie_id, PostState.PENDING, 0, run_at.astimezone(UTC))
+
+
+def _take(db: sqlite3.Connection, chat_id: int, day: date, *, now: datetime) -> Post | None:
+    changed = db.execute(
+        "UPDATE posts SET state = ?, attempts = attempts + 1, updated_at = ?, retry_at = NULL"
+        " WHERE chat_id = ? AND day = ? AND state = ?",
+        (PostState.SENDING, _iso(now), chat_id, day.isoformat(), PostState.PENDING),
+    )
+    if changed.rowcount == 0:
+        return None
+    row = db.execute(
+        "SELECT * FROM posts WHERE chat_id = ? AND day = ?", (chat_id, day.isoformat())
+    ).fetchone()
+    return _post(row)
 
 
 def _run(db: sqlite3.Connection, script: str) -> None:

@@ -1,0 +1,433 @@
+"""The daily picks service: the Telegram side of :mod:`bot.daily`.
+
+Each subscription is one JobQueue job (``daily:<chat id>``) firing at the chat's wall-clock time
+(:class:`bot.daily.trigger.DailyTrigger`), plus a one-off job (``daily-retry:<chat id>``) when a
+post is to be sent again. Both jobs, and :meth:`DailyService.restore` at start, do what
+:func:`bot.daily.policy.plan` decides; the service only translates: Telegram's errors into a
+:class:`bot.daily.policy.Failure`, decisions into jobs, store writes and log lines.
+
+The state lives in SQLite (:mod:`bot.daily.store`), opened and checked as the service is built
+(a bad ``STATE_DB`` stops the bot at start) and written before any acknowledgement. A post due is
+recorded ``pending`` with its movie, waits for its turn to go out (:class:`Turns`), and is marked
+``sending`` by the ``before_send`` hook of :func:`handlers.replies.send_to` right before its
+request leaves, then ``sent``. A ``sending`` post is never sent again, so nothing (a retry, a
+restart, a second fire of the job) posts twice on one day; and as only a request that is out is
+marked, a crash costs at most the posts whose requests were out, never the ones still waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import warnings
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import httpx
+from telegram.error import BadRequest, ChatMigrated, NetworkError, RetryAfter, TelegramError
+from telegram.ext import Application, Job, JobQueue
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.app.context import Context
+from bot.chat.formatting import CAPTION_LIMIT, MESSAGE_LIMIT, movie_card, poster_url
+from bot.daily.picks import Picker
+from bot.daily.policy import (
+    CATCH_UP,
+    Failure,
+    Retry,
+    Send,
+    Skip,
+    Skipped,
+    after_failure,
+    horizon,
+    next_post,
+    plan,
+)
+from bot.daily.store import Post, PostState, Store, Subscription
+from bot.daily.trigger import DailyTrigger
+from bot.movies.catalog import Catalog, Movie
+from handlers import keyboards
+from handlers.replies import Reply, chat_gone, send_to
+
+logger = logging.getLogger(__name__)
+
+DAILY_KEY = "daily"
+"""``bot_data`` key of the application's :class:`DailyService`."""
+
+JOB_PREFIX = "daily:"
+RETRY_PREFIX = "daily-retry:"
+RESTORE_JOB = "daily-restore"
+
+MISFIRE_GRACE = int(CATCH_UP.total_seconds())
+"""A job the scheduler could not start on time (busy loop, suspended host) still runs this late."""
+
+HEADER = "☀️ <b>Today's pick</b>\n\n"
+
+POSTS_IN_FLIGHT = 16
+"""Posts whose requests may be out at once; the others wait for their turn, unmarked."""
+
+POSTS_PER_SECOND = 25.0
+"""How fast posts go out: below the rate limiter's 30 messages a second, so that a post marked
+``sending`` goes out at once instead of waiting in the limiter's queue (python-telegram-bot's
+``AIORateLimiter`` cannot mark it as it leaves that queue)."""
+
+_NOT_SENT = (
+    httpx.ConnectError,
+    httpx.ConnectTimeout,
+    httpx.PoolTimeout,
+    httpx.ProxyError,
+    httpx.UnsupportedProtocol,
+    httpx.WriteError,
+    httpx.WriteTimeout,
+)
+"""Transport failures that happen before Telegram has the whole request: safe to send again."""
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class PostTaken(Exception):
+    """Raised by a post's ``before_send`` hook when the post may no longer be sent (another
+    process took it, or the chat unsubscribed or changed its settings while it waited): the
+    request does not go out."""
+
+
+class Turns:
+    """Turns to send posts: at most ``in_flight`` at once, started ``1 / per_second`` apart,
+    so that a burst of posts due together waits here, unmarked, rather than in the rate
+    limiter's queue marked ``sending``."""
+
+    def __init__(self, in_flight: int = POSTS_IN_FLIGHT,
+                 per_second: float = POSTS_PER_SECOND) -> None:
+        self._slots = asyncio.Semaphore(in_flight)
+        self._start = asyncio.Lock()
+        self._gap = 1 / per_second
+        self._next = 0.0
+
+    @asynccontextmanager
+    async def turn(self) -> AsyncIterator[None]:
+        async with self._slots:
+            async with self._start:
+                loop = asyncio.get_running_loop()
+                if (wait := self._next - loop.time()) > 0:
+                    await asyncio.sleep(wait)
+                self._next = loop.time() + self._gap
+            yield
+
+
+class Claim:
+    """A post's ``before_send`` hook: marks it ``sending`` in the store as its first request
+    goes out (:attr:`post` is then the marked post); later calls (the text card after a refused
+    poster, a retry after a 429) change nothing. Raises :class:`PostTaken` if it may not go."""
+
+    def __init__(self, store: Store, chat_id: int, day: date,
+                 clock: Callable[[], datetime]) -> None:
+        self.store = store
+        self.chat_id = chat_id
+        self.day = day
+        self.clock = clock
+        self.post: Post | None = None
+
+    async def __call__(self) -> None:
+        if self.post is not None:
+            return
+        self.post = self.store.take(self.chat_id, self.day, now=self.clock())
+        if self.post is None:
+            raise PostTaken(f"chat {self.chat_id}, {self.day}")
+
+
+def failure_of(exc: TelegramError) -> Failure:
+    """What Telegram's error means for the post (see :class:`bot.daily.policy.Failure`).
+
+    Only a transport failure before the request was out (:data:`_NOT_SENT`) is known not to
+    have reached Telegram. Every other network error (an HTTP 5xx, whatever its body; a
+    timeout; a connection lost while waiting for the answer) may have been acted on.
+    """
+    if chat_gone(exc):
+        return Failure.GONE
+    if isinstance(exc, RetryAfter):
+        return Failure.FLOOD
+    if isinstance(exc, BadRequest) or not isinstance(exc, NetworkError):
+        return Failure.REFUSED
+    if isinstance(exc.__cause__, _NOT_SENT):
+        return Failure.NOT_SENT
+    return Failure.MAYBE_DELIVERED
+
+
+def wait_of(exc: TelegramError) -> timedelta:
+    """How long Telegram asked to wait (``retry_after``, whichever type this
+    python-telegram-bot version gives); zero for other errors."""
+    if not isinstance(exc, RetryAfter):
+        return timedelta(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return value if isinstance(value, timedelta) else timedelta(seconds=value)
+
+
+class DailyService:
+    """The daily picks of one Application: its store, its picker, its clock (replaceable in
+    tests, so a test can be "at 09:00 in Madrid" without waiting), and the jobs that post.
+
+    The store is opened, checked and migrated here: a ``STATE_DB`` that cannot be used raises
+    :class:`bot.daily.store.StoreError` before the bot starts. :meth:`close` closes it.
+    """
+
+    def __init__(self, application: Application, path: Path,
+                 clock: Callable[[], datetime] = _utcnow) -> None:
+        self.application = application
+        self.path = path
+        self.clock = clock
+        self.store = Store(path)
+        self.turns = Turns()
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.application.bot_data["catalog"]
+
+    @cached_property
+    def picker(self) -> Picker:
+        """The pool of movies to pick from, built from the catalog on first use."""
+        return Picker(self.catalog.movies)
+
+    def posts(self, chat_id: int, now: datetime) -> list[Post]:
+        """The chat's posts that :func:`bot.daily.policy.plan` needs at ``now``."""
+        return self.store.recent(chat_id, horizon(now))
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- subscriptions -----------------------------------------------------------------------------
+
+    def subscribe(self, sub: Subscription, now: datetime) -> Subscription:
+        """Store the chat's new settings (durably, at ``now``) and (re)place its job; returns
+        them as stored. A retry of the old settings' post is forgotten with them."""
+        stored = self.store.subscribe(sub, now)
+        self.unschedule(sub.chat_id)
+        self.schedule(stored)
+        logger.info("Daily pick: chat %s subscribed at %s %s (%s)", sub.chat_id,
+                    f"{stored.at:%H:%M}", stored.zone, stored.genre or "any genre")
+        return stored
+
+    def unsubscribe(self, chat_id: int) -> bool:
+        """End the chat's subscription and its jobs; True if there was one."""
+        had = self.store.unsubscribe(chat_id)
+        self.unschedule(chat_id)
+        return had
+
+    def next_post(self, sub: Subscription, now: datetime) -> datetime:
+        """When the chat's next post will go out (see :func:`bot.daily.policy.next_post`)."""
+        return next_post(now, sub, self.posts(sub.chat_id, now))
+
+    def move_chat(self, old: int, new: int) -> None:
+        """The group became a supergroup with a new id: its subscription and job follow it."""
+        if self.store.move_chat(old, new):
+            self.unschedule(old)
+            sub = self.store.get(new)
+            if sub is not None:
+                self.schedule(sub)
+            logger.info("Daily pick: chat %s is now %s", old, new)
+
+    # -- jobs --------------------------------------------------------------------------------------
+
+    @property
+    def job_queue(self) -> JobQueue[Any]:
+        if self.application.job_queue is None:
+            raise RuntimeError("daily picks need python-telegram-bot[job-queue]")
+        return self.application.job_queue
+
+    def _remove(self, name: str) -> None:
+        for job in self.job_queue.get_jobs_by_name(name):
+            job.schedule_removal()
+
+    def schedule(self, sub: Subscription) -> Job:
+        """(Re)place the chat's daily job."""
+        self._remove(f"{JOB_PREFIX}{sub.chat_id}")
+        return self.job_queue.run_custom(
+            self._post_job,
+            job_kwargs={
+                "trigger": DailyTrigger(sub.at, sub.tz),
+                "misfire_grace_time": MISFIRE_GRACE,
+                "coalesce": True,
+            },
+            name=f"{JOB_PREFIX}{sub.chat_id}",
+            chat_id=sub.chat_id,
+        )
+
+    def unschedule(self, chat_id: int) -> None:
+        self._remove(f"{JOB_PREFIX}{chat_id}")
+        self._remove(f"{RETRY_PREFIX}{chat_id}")
+
+    def _retry_at(self, chat_id: int, at: datetime, now: datetime) -> None:
+        """(Re)place the chat's one-off job that posts at ``at`` (``now`` on the clock)."""
+        self._remove(f"{RETRY_PREFIX}{chat_id}")
+        self.job_queue.run_once(
+            self._post_job, when=max((at - now).total_seconds(), 0.0),
+            name=f"{RETRY_PREFIX}{chat_id}", chat_id=chat_id,
+            job_kwargs={"misfire_grace_time": None},
+        )
+
+    async def _post_job(self, context: Context) -> None:
+        """The daily job and the retry job alike: do what is due for the chat now."""
+        assert context.job is not None and context.job.chat_id is not None
+        await self.post(context.job.chat_id)
+
+    def restore_on_start(self) -> None:
+        """Have :meth:`restore` run as the JobQueue starts."""
+        self.job_queue.run_once(self._restore_job, when=0, name=RESTORE_JOB,
+                                job_kwargs={"misfire_grace_time": None})
+
+    async def _restore_job(self, context: Context) -> None:
+        self.restore()
+
+    def restore(self) -> int:
+        """Re-create every stored subscription's job and do what
+        :func:`bot.daily.policy.plan` decides for it now: a post missed while the bot was down
+        (less than :data:`~bot.daily.policy.CATCH_UP` ago) or a pending retry gets its job.
+        Safe to run more than once. Returns how many subscriptions are scheduled."""
+        now = self.clock().astimezone(UTC)
+        subs = self.store.all()
+        for sub in subs:
+            self.schedule(sub)
+            decision = plan(now, sub, self.posts(sub.chat_id, now))
+            if isinstance(decision, Send):
+                self._retry_at(sub.chat_id, now, now)  # from a job, not in the start-up
+            else:
+                self._follow(sub, decision, now)
+        logger.info("Daily pick: restored %d subscription(s)", len(subs))
+        if self.store.created:
+            self._warn_new()
+        return len(subs)
+
+    def _warn_new(self) -> None:
+        """Say that the store started empty: silent, a wrong or lost ``STATE_DB`` would only
+        show as chats no longer getting their posts."""
+        if self.store.in_memory:
+            logger.warning("Daily pick: STATE_DB is :memory:, subscriptions are lost whenever "
+                           "the bot stops: set STATE_DB to a file on a persistent disk")
+        else:
+            logger.warning("Daily pick: STATE_DB %s is new (created, or an empty file), so no "
+                           "subscription was restored; fine on a first start, otherwise "
+                           "STATE_DB points to the wrong file or the old one was lost",
+                           self.path)
+
+    # -- posting -----------------------------------------------------------------------------------
+
+    async def post(self, chat_id: int) -> None:
+        """Do what :func:`bot.daily.policy.plan` decides for the chat now: send its post, plan
+        a retry, or skip the post time."""
+        sub = self.store.get(chat_id)
+        if sub is None:
+            self.unschedule(chat_id)
+            return
+        now = self.clock().astimezone(UTC)
+        decision = plan(now, sub, self.posts(chat_id, now))
+        if isinstance(decision, Send):
+            await self._send_post(sub, decision, now)
+        else:
+            self._follow(sub, decision, now)
+
+    def _follow(self, sub: Subscription, decision: Retry | Skip | None, now: datetime) -> None:
+        """Carry out a decision that sends nothing now: schedule the retry, or log a skipped
+        post time (and give up its pending post when the day is over)."""
+        if isinstance(decision, Retry):
+            self._retry_at(sub.chat_id, decision.at, now)
+        elif decision is not None:
+            if decision.why is Skipped.DAY_OVER:
+                self.store.finish(sub.chat_id, decision.day, PostState.FAILED, now=now)
+            log = logger.info if decision.why is Skipped.TOO_SOON else logger.warning
+            log("Daily pick: chat %s, no post for %s: %s", sub.chat_id, decision.day,
+                decision.why)
+
+    def _reply(self, movie: Movie) -> Reply:
+        """The day's card: under its poster when there is one, else as text."""
+        url = poster_url(movie)
+        return Reply(
+            HEADER + movie_card(movie, MESSAGE_LIMIT - len(HEADER)),
+            keyboards.more_like_this(self.catalog, movie),
+            photo=url,
+            caption=HEADER + movie_card(movie, CAPTION_LIMIT - len(HEADER)) if url else None,
+        )
+
+    async def _send_post(self, sub: Subscription, decision: Send, now: datetime) -> None:
+        """Send the day's post: its movie (chosen now, or kept from a failed attempt) recorded
+        ``pending`` first, marked ``sending`` as its request goes out after its turn, the
+        outcome recorded after."""
+        store = self.store
+        chat_id, day = sub.chat_id, decision.day
+        existing = store.post(chat_id, day)
+        if existing is not None:
+            movie_id = existing.movie_id
+        else:
+            pick = self.picker.pick(chat_id, day, store.history(chat_id), sub.genre)
+            if pick is None:
+                logger.warning("Daily pick: nothing left to show chat %s", chat_id)
+                return
+            movie_id = pick.movie_id
+        reserved = store.reserve(chat_id, day, movie_id, run_at=decision.run, now=now)
+        if reserved is None:
+            return
+        movie = self.catalog.movie_by_id(reserved.movie_id)
+        if movie is None:
+            logger.error("Daily pick: movie %s is not in the catalog", reserved.movie_id)
+            store.finish(chat_id, day, PostState.FAILED, now=now)
+            return
+        claim = Claim(store, chat_id, day, self.clock)
+        try:
+            async with self.turns.turn():
+                await send_to(self.application.bot, chat_id, self._reply(movie),
+                              before_send=claim)
+        except PostTaken:
+            logger.info("Daily pick: chat %s, %s: taken elsewhere or changed while waiting; "
+                        "not sent", chat_id, day)
+            return
+        except ChatMigrated as exc:
+            await self._migrated(chat_id, exc.new_chat_id, day)
+            return
+        except TelegramError as exc:
+            self._failed(sub, claim.post or reserved, exc)
+            return
+        store.finish(chat_id, day, PostState.SENT, now=self.clock())
+        logger.info("Daily pick: sent movie %s to chat %s for %s", movie.id, chat_id, day)
+
+    def _failed(self, sub: Subscription, post: Post, exc: TelegramError) -> None:
+        """Record a failed send as :func:`bot.daily.policy.after_failure` decides; unsubscribe a
+        chat that is gone."""
+        chat_id, day = sub.chat_id, post.day
+        failure = failure_of(exc)
+        now = self.clock().astimezone(UTC)
+        outcome = after_failure(now, sub, post, failure, wait_of(exc))
+        if isinstance(outcome, Retry):
+            self.store.finish(chat_id, day, PostState.PENDING, now=now, retry_at=outcome.at)
+            self._retry_at(chat_id, outcome.at, now)
+            logger.warning("Daily pick: chat %s, %s: %s (%s); retrying in %d s", chat_id, day,
+                           failure, exc, (outcome.at - now).total_seconds())
+            return
+        if outcome is PostState.FAILED:
+            self.store.finish(chat_id, day, PostState.FAILED, now=now)
+        if failure is Failure.GONE:
+            self.unsubscribe(chat_id)
+            logger.warning("Daily pick: chat %s is gone (%s); unsubscribed", chat_id,
+                           exc.message)
+        elif failure is Failure.MAYBE_DELIVERED:
+            logger.warning("Daily pick: chat %s, %s: outcome unknown (%s); not sent again, to "
+                           "never post twice", chat_id, day, exc)
+        else:
+            logger.error("Daily pick: chat %s, %s: %s after %d attempt(s): %s; no post that day",
+                         chat_id, day, failure, post.attempts, exc)
+
+    async def _migrated(self, old: int, new: int, day: date) -> None:
+        """The group became a supergroup: follow it to its new id and post there."""
+        self.store.finish(old, day, PostState.PENDING, now=self.clock())
+        self.move_chat(old, new)
+        await self.post(new)
+
+
+def service(application: Application) -> DailyService:
+    """The application's daily picks service."""
+    return application.bot_data[DAILY_KEY]
