@@ -1,0 +1,84 @@
+"""``python main.py`` against a faulty Bot API, and a hostile webhook client.
+
+Each test starts the real process against :class:`tests.botapi.BotAPIServer` (127.0.0.1 only)
+and injects one kind of fault: a token echoed in lower case, oversized or secret-less webhook
+posts, bad URLs, an API that cannot be reached, garbage updates.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from tests.botapi import TOKEN, BotAPIServer, unused_url
+from tests.test_e2e import MAIN
+
+SECRET = TOKEN.partition(":")[2]
+HOOK = "https://bot.example.org/telegram/updates"
+TOY_STORY = "🎬 <b>Toy Story</b>: 81 min, 1995."
+
+
+def start(env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, str(MAIN)], cwd=cwd, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def run(env: dict[str, str], cwd: Path, timeout: float = 30) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(MAIN)], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def assert_no_token(log: str) -> None:
+    """Neither the token nor its secret half, in any case, plain or URL-encoded."""
+    for form in (TOKEN, quote(TOKEN, safe=""), SECRET):
+        assert form.lower() not in log.lower(), log
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str], start: str) -> None:
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(start), result.stderr
+    assert_no_token(result.stderr)
+
+
+# -- the fault-injecting stand-in itself ------------------------------------------------------
+
+
+def call(url: str, timeout: float = 5) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def test_stand_in_hangs_garbles_serves_raw_updates_and_refuses() -> None:
+    with BotAPIServer(poll_cap=0) as server:
+        url = f"{server.base_url}{TOKEN}"
+        server.hang("getMe", 0.3)
+        began = time.monotonic()
+        assert call(f"{url}/getMe")[0] == 200
+        assert time.monotonic() - began >= 0.3
+        server.garbage("getMe", status=502)
+        assert call(f"{url}/getMe") == (502, b"<html>oops")
+        assert call(f"{url}/getMe")[0] == 200
+        server.push_raw({"update_id": "abc"})
+        assert call(f"{url}/getUpdates")[1] == b'{"ok": true, "result": [{"update_id": "abc"}]}'
+        assert call(f"{url}/getUpdates")[1] == b'{"ok": true, "result": []}'  # served once
+        server.refuse()
+        with pytest.raises(urllib.error.URLError):
+            call(f"{url}/getMe")
+        server.accept()
+        assert call(f"{url}/getMe")[0] == 200
+        assert server.api.methods().count("getMe") == 4
+    with pytest.raises(urllib.error.URLError):
+        call(f"{unused_url()}{TOKEN}/getMe")
