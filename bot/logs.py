@@ -2,17 +2,29 @@
 
 httpx logs every request URL at INFO, and the Bot API URL holds the bot token; so httpx and
 httpcore are raised to WARNING, and a filter on the handler rewrites the token wherever it
-appears (messages, arguments, tracebacks) as ``[token]``.
+appears (messages, arguments, tracebacks) as ``[token]``: in any case (python-telegram-bot
+lower-cases the text of ``Bad Request: ...`` errors, URL and all) and URL-encoded (``%3A``).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from collections.abc import Iterable
+from urllib.parse import quote
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 REDACTED = "[token]"
+
+
+def secret_pattern(secrets: Iterable[str]) -> re.Pattern[str] | None:
+    """One case-insensitive pattern for every secret, plain or URL-encoded; longest first."""
+    forms = {form for s in secrets if s for form in (s, quote(s, safe=""))}
+    if not forms:
+        return None
+    alternatives = sorted(forms, key=len, reverse=True)
+    return re.compile("|".join(re.escape(form) for form in alternatives), re.IGNORECASE)
 
 
 class RedactFilter(logging.Filter):
@@ -21,12 +33,11 @@ class RedactFilter(logging.Filter):
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
         self.secrets = [s for s in secrets if s]
+        self._pattern = secret_pattern(self.secrets)
         self._formatter = logging.Formatter()
 
     def redact(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, REDACTED)
-        return text
+        return self._pattern.sub(REDACTED, text) if self._pattern else text
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not self.secrets:

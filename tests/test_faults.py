@@ -17,8 +17,9 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.botapi import TOKEN, BotAPIServer, unused_url
-from tests.test_e2e import MAIN
+from bot import logs
+from tests.botapi import TOKEN, BotAPIServer, private_message, unused_url
+from tests.test_e2e import MAIN, environment, stop
 
 SECRET = TOKEN.partition(":")[2]
 HOOK = "https://bot.example.org/telegram/updates"
@@ -82,3 +83,28 @@ def test_stand_in_hangs_garbles_serves_raw_updates_and_refuses() -> None:
         assert server.api.methods().count("getMe") == 4
     with pytest.raises(urllib.error.URLError):
         call(f"{unused_url()}{TOKEN}/getMe")
+
+
+# -- item 4: the token, however it is spelled, stays out of the log ---------------------------
+
+
+def test_token_echoed_in_lower_case_or_url_encoded_is_redacted(tmp_path: Path) -> None:
+    with BotAPIServer() as server:
+        # PTB capitalizes "Bad Request: ..." descriptions: the rest of the text ends in lower case.
+        echo = f"Bad Request: wrong url /bot{TOKEN}/sendMessage, /bot{quote(TOKEN)}/sendMessage"
+        server.api.fail("sendMessage", 400, echo)
+        server.push(private_message("/runtime Toy Story"))
+        process = start(environment(server.base_url, tmp_path), tmp_path)
+        try:
+            server.wait_for("sendMessage", lambda c: c.text != TOY_STORY, timeout=30)  # apology
+        finally:
+            returncode, log = stop(process)
+    assert returncode == 0, log
+    assert "Error while handling update" in log and "[token]" in log, log
+    assert_no_token(log)
+
+
+def test_redaction_ignores_case_and_url_encoding() -> None:
+    redact = logs.RedactFilter([TOKEN, SECRET]).redact
+    text = f"/bot{TOKEN.upper()}/x /bot{quote(TOKEN).lower()}/y {SECRET.swapcase()}"
+    assert redact(text) == "/bot[token]/x /bot[token]/y [token]"
