@@ -18,7 +18,15 @@ from urllib.parse import quote
 import pytest
 
 from bot import logs
-from tests.botapi import TOKEN, BotAPIServer, private_message, unused_url
+from bot.app import updates
+from tests.botapi import (
+    TOKEN,
+    USER_ID,
+    BotAPIServer,
+    make_update,
+    private_message,
+    unused_url,
+)
 from tests.test_e2e import MAIN, environment, stop
 
 SECRET = TOKEN.partition(":")[2]
@@ -108,3 +116,33 @@ def test_redaction_ignores_case_and_url_encoding() -> None:
     redact = logs.RedactFilter([TOKEN, SECRET]).redact
     text = f"/bot{TOKEN.upper()}/x /bot{quote(TOKEN).lower()}/y {SECRET.swapcase()}"
     assert redact(text) == "/bot[token]/x /bot[token]/y [token]"
+
+
+# -- item 9: a garbage update is skipped, polling goes on -------------------------------------
+
+
+def test_garbage_updates_are_skipped_and_polling_goes_on(tmp_path: Path) -> None:
+    with BotAPIServer(poll_cap=0.5) as server:
+        process = start(environment(server.base_url, tmp_path), tmp_path)
+        try:
+            server.push(private_message("/runtime Toy Story"))
+            server.wait_for("sendMessage", timeout=30)
+            server.push_raw({"update_id": "abc"})  # alone in its batch: the last one
+            time.sleep(1.5)
+            server.push_raw(make_update(message="oops"))  # an id, but no message in it
+            server.push(private_message("/runtime Up"))
+            server.wait_for("sendMessage", lambda c: "Up" in (c.text or ""), timeout=10)
+            assert process.poll() is None
+            assert all(c.chat_id == USER_ID for c in server.api.of("sendMessage"))
+        finally:
+            returncode, log = stop(process)
+    assert returncode == 0, log
+    assert "Traceback" not in log, log
+    warnings = [line for line in log.splitlines() if "WARNING" in line]
+    assert len(warnings) == 2, log
+
+
+def test_screen_keeps_good_updates_and_the_id_of_unreadable_ones() -> None:
+    good = private_message("/start")
+    batch = [good, 42, None, {"update_id": True}, {"update_id": 7, "callback_query": []}]
+    assert updates.screen_all(batch) == [good, {"update_id": 7}]
