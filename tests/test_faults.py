@@ -52,10 +52,17 @@ def assert_no_token(log: str) -> None:
         assert form.lower() not in log.lower(), log
 
 
-def assert_one_line_error(result: subprocess.CompletedProcess[str], start: str) -> None:
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith(start), result.stderr
+def assert_one_line_error(
+    result: subprocess.CompletedProcess[str], start: str, *, after_info: bool = False
+) -> None:
+    """The error in one line, last; before it nothing (``after_info``: INFO lines only)."""
+    *before, last = result.stderr.strip().splitlines()
+    assert last.startswith(start), result.stderr
+    if after_info:
+        assert all(" INFO " in line for line in before), result.stderr
+    else:
+        assert before == [], result.stderr
+    assert "Traceback" not in result.stderr
     assert_no_token(result.stderr)
 
 
@@ -116,6 +123,29 @@ def test_redaction_ignores_case_and_url_encoding() -> None:
     redact = logs.RedactFilter([TOKEN, SECRET]).redact
     text = f"/bot{TOKEN.upper()}/x /bot{quote(TOKEN).lower()}/y {SECRET.swapcase()}"
     assert redact(text) == "/bot[token]/x /bot[token]/y [token]"
+
+
+# -- item 6: bad URLs and an unreachable API: one line, no traceback --------------------------
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("TELEGRAM_API_URL", "http://[::1/bot", "error: TELEGRAM_API_URL"),
+        ("TELEGRAM_API_URL", "http://127.0.0.1:99999/bot", "error: TELEGRAM_API_URL"),
+        ("TELEGRAM_API_URL", "http:///bot", "error: TELEGRAM_API_URL"),
+        ("WEBHOOK_URL", "https://[oops/hook", "error: WEBHOOK_URL"),
+        ("WEBHOOK_URL", "https:///hook", "error: WEBHOOK_URL"),
+    ],
+    ids=["api-ipv6", "api-port", "api-no-host", "hook-ipv6", "hook-no-host"],
+)
+def test_a_bad_url_exits_2_with_one_line(
+    tmp_path: Path, variable: str, value: str, message: str
+) -> None:
+    env = environment(unused_url(), tmp_path) | {variable: value}
+    result = run(env, tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert_one_line_error(result, message)
 
 
 # -- item 9: a garbage update is skipped, polling goes on -------------------------------------
