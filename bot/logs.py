@@ -53,6 +53,35 @@ class RedactFilter(logging.Filter):
         return True
 
 
+class StartFilter(logging.Filter):
+    """Until :func:`started`, leaves out python-telegram-bot's records that carry a traceback.
+
+    A failed start (API unreachable, not JSON, webhook refused) is reported by ``main.py`` in
+    one line; PTB logs the same error first, with up to 200 lines of traceback.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.starting = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (self.starting and record.exc_info and record.name.startswith("telegram"))
+
+
+_start_filter = StartFilter()
+_redact = RedactFilter(())
+
+
+def started() -> None:
+    """The bot is taking updates: PTB's tracebacks are logged again."""
+    _start_filter.starting = False
+
+
+def redact(text: str) -> str:
+    """``text`` without the secrets given to :func:`setup` (for errors printed, not logged)."""
+    return _redact.redact(text)
+
+
 class DropFilter(logging.Filter):
     """Drops records of exceptions the program reports itself (a rejected token: one line)."""
 
@@ -70,15 +99,21 @@ def setup(
     secrets: Iterable[str] = (),
     stream: object = None,
     reported: tuple[type[BaseException], ...] = (),
+    quiet_start: bool = False,
 ) -> None:
     """Configure the root logger (replacing earlier handlers) for the whole process.
 
-    ``secrets`` are redacted everywhere; records of ``reported`` exceptions are not logged.
+    ``secrets`` are redacted everywhere; records of ``reported`` exceptions are not logged;
+    ``quiet_start``: PTB's tracebacks are left out until :func:`started`.
     """
+    global _redact
+    _redact = RedactFilter(secrets)
+    _start_filter.starting = quiet_start
     handler = logging.StreamHandler(stream or sys.stderr)  # type: ignore[arg-type]
     handler.setFormatter(logging.Formatter(FORMAT))
     handler.addFilter(DropFilter(reported))
-    handler.addFilter(RedactFilter(secrets))
+    handler.addFilter(_start_filter)
+    handler.addFilter(_redact)
     root = logging.getLogger()
     for old in root.handlers[:]:
         root.removeHandler(old)

@@ -7,8 +7,10 @@ posts, bad URLs, an API that cannot be reached, garbage updates.
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -19,6 +21,7 @@ import pytest
 
 from bot import logs
 from bot.app import updates
+from bot.config import Settings
 from tests.botapi import (
     TOKEN,
     USER_ID,
@@ -27,7 +30,7 @@ from tests.botapi import (
     private_message,
     unused_url,
 )
-from tests.test_e2e import MAIN, environment, stop
+from tests.test_e2e import MAIN, environment, free_port, post, stop
 
 SECRET = TOKEN.partition(":")[2]
 HOOK = "https://bot.example.org/telegram/updates"
@@ -125,6 +128,84 @@ def test_redaction_ignores_case_and_url_encoding() -> None:
     assert redact(text) == "/bot[token]/x /bot[token]/y [token]"
 
 
+# -- item 5: the webhook refuses before it reads ----------------------------------------------
+
+
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+def raw_post(port: int, length: int, secret: str | None, sent: bytes, wait: float = 5) -> bytes:
+    """POST announcing ``length`` bytes, sending only ``sent``; the start of the answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=wait) as sock:
+        head = (f"POST /telegram/updates HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {length}\r\n")
+        if secret is not None:
+            head += f"X-Telegram-Bot-Api-Secret-Token: {secret}\r\n"
+        sock.sendall(head.encode() + b"\r\n" + sent)
+        try:
+            return sock.recv(200)
+        except TimeoutError:
+            return b"(no answer)"
+
+
+def flood(port: int, size: int) -> None:
+    """Send a ``size`` byte body without the secret, ignoring the server hanging up."""
+    chunk = b"x" * (1 << 20)
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(f"POST /telegram/updates HTTP/1.1\r\nHost: x\r\n"
+                         f"Content-Length: {size}\r\n\r\n".encode())
+            for _ in range(size // len(chunk)):
+                sock.sendall(chunk)
+            sock.recv(100)
+    except OSError:
+        pass
+
+
+def test_webhook_refuses_before_reading_and_caps_the_body(tmp_path: Path) -> None:
+    port = free_port()
+    secret = Settings(TOKEN, webhook_url=HOOK).webhook_secret
+    with BotAPIServer() as server:
+        env = environment(server.base_url, tmp_path) | {"WEBHOOK_URL": HOOK, "PORT": str(port)}
+        process = start(env, tmp_path)
+        try:
+            hook = server.wait_for("setWebhook", timeout=30)
+            assert hook.params["secret_token"] == secret
+            assert hook.params["allowed_updates"][0] == "message"
+            url = f"http://127.0.0.1:{port}/telegram/updates"
+            deadline = time.monotonic() + 20
+            while post(url, {}, None) != 403:
+                assert time.monotonic() < deadline, "the webhook server did not start"
+                time.sleep(0.05)
+            # 95 MB announced, 64 KB sent: the answer comes before the rest of the body.
+            assert raw_post(port, 95_000_000, None, b"x" * 65536).startswith(b"HTTP/1.1 403")
+            assert raw_post(port, 95_000_000, "wrong", b"x").startswith(b"HTTP/1.1 403")
+            assert raw_post(port, 2_000_000, secret, b"{").startswith(b"HTTP/1.1 413")
+            assert raw_post(port, 8, secret, b"not json").startswith(b"HTTP/1.1 400")
+            assert raw_post(port, 2, secret, b"[]").startswith(b"HTTP/1.1 400")
+
+            before = rss_kb(process.pid)
+            floods = [threading.Thread(target=flood, args=(port, 40 << 20)) for _ in range(4)]
+            for thread in floods:
+                thread.start()
+            for thread in floods:
+                thread.join(30)
+            assert rss_kb(process.pid) - before < 30_000  # KB; reading the bodies took 160 MB+
+
+            assert post(url, private_message("/runtime Toy Story"), secret) == 200
+            assert server.wait_for("sendMessage").text == TOY_STORY
+            assert process.poll() is None
+        finally:
+            returncode, log = stop(process)
+    assert returncode == 0, log
+    assert "Traceback" not in log, log
+    assert_no_token(log)
+
+
 # -- item 6: bad URLs and an unreachable API: one line, no traceback --------------------------
 
 
@@ -146,6 +227,35 @@ def test_a_bad_url_exits_2_with_one_line(
     result = run(env, tmp_path)
     assert result.returncode == 2, result.stderr
     assert_one_line_error(result, message)
+
+
+def test_an_unreachable_api_exits_1_with_one_line(tmp_path: Path) -> None:
+    result = run(environment(unused_url(), tmp_path), tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert_one_line_error(result, "error: cannot reach the Bot API at http://127.0.0.1:",
+                          after_info=True)
+
+
+def test_an_html_get_me_exits_1_with_one_line(tmp_path: Path) -> None:
+    with BotAPIServer() as server:
+        server.garbage("getMe", times=0)
+        result = run(environment(server.base_url, tmp_path), tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert_one_line_error(result, "error: cannot reach the Bot API at http://127.0.0.1:",
+                          after_info=True)
+    assert "invalid server response" in result.stderr.lower()
+
+
+def test_a_refused_set_webhook_exits_1_with_one_line(tmp_path: Path) -> None:
+    with BotAPIServer() as server:
+        server.api.fail("setWebhook", 400, "Bad Request: bad webhook: Failed to resolve host",
+                        times=0)
+        env = environment(server.base_url, tmp_path) | {"WEBHOOK_URL": HOOK,
+                                                         "PORT": str(free_port())}
+        result = run(env, tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert_one_line_error(result, "error: the Bot API refused setWebhook: ", after_info=True)
+    assert "bad webhook" in result.stderr.lower()
 
 
 # -- item 9: a garbage update is skipped, polling goes on -------------------------------------
