@@ -15,7 +15,8 @@ Three parts:
    :func:`callback_query`, :func:`inline_query`, and :func:`to_update` to make an ``Update``.
 3. :class:`BotAPIServer`: a Bot API stand-in over HTTP on 127.0.0.1 for end-to-end tests of
    ``python main.py`` (``TELEGRAM_API_URL=server.base_url``). Feed it updates with ``push``; it
-   serves them to ``getUpdates`` and records every call; ``wait_for`` waits for a reply.
+   serves them to ``getUpdates`` and records every call; ``wait_for`` waits for a reply,
+   ``drained`` for every update to be taken.
    Faults, each for the next ``times`` calls of a method (``times=0``: every call):
 
    - ``server.api.fail(method, status, description, retry_after=, times=, when=)``: a Bot API
@@ -403,6 +404,16 @@ class BotAPIServer:
         """Queue any JSON value as an update: ``{"update_id": "abc"}``, ``{"update_id": 5,
         "message": "oops"}``, ``42``. One without an integer ``update_id`` is served once."""
         self.push(update)
+
+    def drained(self, timeout: float = 10.0) -> None:
+        """Wait until every pushed update was served and confirmed (or, id-less, served)."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self._updates:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"updates still queued: {self._updates}")
+                self._cond.wait(min(left, 0.05))
 
     def hang(self, method: str, seconds: float, times: int = 1) -> None:
         """Answer the next ``times`` calls of ``method`` only after ``seconds`` (0: all)."""

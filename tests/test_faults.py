@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import pytest
 
-from bot import logs
+from bot import config, logs
 from bot.app import updates
 from bot.config import Settings
 from tests.botapi import (
@@ -210,23 +210,36 @@ def test_webhook_refuses_before_reading_and_caps_the_body(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize(
-    ("variable", "value", "message"),
-    [
-        ("TELEGRAM_API_URL", "http://[::1/bot", "error: TELEGRAM_API_URL"),
-        ("TELEGRAM_API_URL", "http://127.0.0.1:99999/bot", "error: TELEGRAM_API_URL"),
-        ("TELEGRAM_API_URL", "http:///bot", "error: TELEGRAM_API_URL"),
-        ("WEBHOOK_URL", "https://[oops/hook", "error: WEBHOOK_URL"),
-        ("WEBHOOK_URL", "https:///hook", "error: WEBHOOK_URL"),
-    ],
-    ids=["api-ipv6", "api-port", "api-no-host", "hook-ipv6", "hook-no-host"],
+    ("variable", "value"),
+    [("TELEGRAM_API_URL", "http://[::1/bot"), ("WEBHOOK_URL", "https://[oops/hook")],
+    ids=["api", "hook"],
 )
-def test_a_bad_url_exits_2_with_one_line(
-    tmp_path: Path, variable: str, value: str, message: str
+def test_an_unparseable_url_exits_2_with_one_line(
+    tmp_path: Path, variable: str, value: str
 ) -> None:
     env = environment(unused_url(), tmp_path) | {variable: value}
     result = run(env, tmp_path)
     assert result.returncode == 2, result.stderr
-    assert_one_line_error(result, message)
+    assert_one_line_error(result, f"error: {variable} must be")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "reason"),
+    [
+        ("TELEGRAM_API_URL", "http://127.0.0.1:99999/bot", "Port out of range"),
+        ("TELEGRAM_API_URL", f"http://127.0.0.1:{SECRET}/bot", "Port could not be cast"),
+        ("TELEGRAM_API_URL", "http:///bot", "no host"),
+        ("TELEGRAM_API_URL", "ftp://127.0.0.1/bot", "http(s) URL such as"),
+        ("WEBHOOK_URL", "https:///hook", "no host"),
+        ("WEBHOOK_URL", "http://bot.example.org/hook", "https:// URL"),
+    ],
+)
+def test_urls_are_checked_with_the_settings(variable: str, value: str, reason: str) -> None:
+    with pytest.raises(config.ConfigError) as raised:
+        config.from_env({"TELEGRAM_BOT_TOKEN": TOKEN, variable: value})
+    assert str(raised.value).startswith(f"{variable} must be")
+    assert reason in str(raised.value)
+    assert SECRET not in str(raised.value)
 
 
 def test_an_unreachable_api_exits_1_with_one_line(tmp_path: Path) -> None:
@@ -268,7 +281,7 @@ def test_garbage_updates_are_skipped_and_polling_goes_on(tmp_path: Path) -> None
             server.push(private_message("/runtime Toy Story"))
             server.wait_for("sendMessage", timeout=30)
             server.push_raw({"update_id": "abc"})  # alone in its batch: the last one
-            time.sleep(1.5)
+            server.drained()
             server.push_raw(make_update(message="oops"))  # an id, but no message in it
             server.push(private_message("/runtime Up"))
             server.wait_for("sendMessage", lambda c: "Up" in (c.text or ""), timeout=10)
@@ -286,3 +299,21 @@ def test_screen_keeps_good_updates_and_the_id_of_unreadable_ones() -> None:
     good = private_message("/start")
     batch = [good, 42, None, {"update_id": True}, {"update_id": 7, "callback_query": []}]
     assert updates.screen_all(batch) == [good, {"update_id": 7}]
+
+
+def test_polling_outlives_the_api_going_away_for_a_while(tmp_path: Path) -> None:
+    with BotAPIServer(poll_cap=0.5) as server:
+        process = start(environment(server.base_url, tmp_path), tmp_path)
+        try:
+            server.wait_for("getUpdates", timeout=30)
+            server.refuse()  # the long poll in flight is cut, the retries are refused
+            time.sleep(1.0)
+            server.accept()
+            server.push(private_message("/runtime Toy Story"))
+            assert server.wait_for("sendMessage", timeout=15).text == TOY_STORY
+        finally:
+            returncode, log = stop(process)
+    assert returncode == 0, log
+    assert "WARNING bot.app.runner: getUpdates failed, retrying" in log, log
+    assert_no_token(log)
+    assert "Traceback" not in log, log
