@@ -1,6 +1,6 @@
 """Run the movie bot: long polling (the Procfile worker), a webhook, or offline in a terminal.
 
-    python main.py                            # long polling; WEBHOOK_URL set: run_webhook on PORT
+    python main.py                            # long polling; WEBHOOK_URL set: a webhook on PORT
     python main.py --console                  # chat in the terminal, no token needed
     python main.py --ask "/runtime Toy Story"  # answer one message and exit
 """
@@ -9,19 +9,17 @@ from __future__ import annotations
 
 import argparse
 import gc
-import logging
 import sys
 
 from telegram.error import InvalidToken
 
 from bot import config, logs
-from bot.app import console
-from bot.app.factory import ALLOWED_UPDATES, build_application
+from bot.app import console, runner
+from bot.app.factory import build_application
 from bot.daily.store import StoreError
 from bot.movies.catalog import Catalog
 
-logger = logging.getLogger("bot")
-
+EXIT_START = 1
 EXIT_CONFIG = 2
 
 
@@ -35,9 +33,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def fail(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return EXIT_CONFIG
+def fail(message: str, code: int = EXIT_CONFIG) -> int:
+    print(f"error: {logs.redact(message)}", file=sys.stderr)
+    return code
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -49,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         return fail(str(exc))
     secret = settings.token.partition(":")[2]
     logs.setup("WARNING" if offline else settings.log_level, secrets=[settings.token, secret],
-               reported=(InvalidToken,))
+               reported=(InvalidToken,), quiet_start=not offline)
     try:
         catalog = Catalog.load()
     except FileNotFoundError as exc:
@@ -65,21 +63,11 @@ def main(argv: list[str] | None = None) -> int:
     except StoreError as exc:  # STATE_DB is opened and checked as the bot is built
         return fail(str(exc))
     try:
-        if settings.webhook_url:
-            logger.info("Webhook mode on port %d", settings.port)
-            application.run_webhook(
-                listen="0.0.0.0",
-                port=settings.port,
-                url_path=settings.webhook_path,
-                webhook_url=settings.webhook_url,
-                secret_token=settings.webhook_secret,
-                allowed_updates=ALLOWED_UPDATES,
-            )
-        else:
-            logger.info("Long polling")
-            application.run_polling(allowed_updates=ALLOWED_UPDATES)
+        runner.run(application, settings, on_started=logs.started)
     except InvalidToken:
         return fail("Telegram rejected TELEGRAM_BOT_TOKEN: check it with @BotFather (/token)")
+    except runner.StartError as exc:  # a supervisor's restart may cure it: not a config error
+        return fail(str(exc), EXIT_START)
     return 0
 
 

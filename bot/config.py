@@ -73,11 +73,12 @@ def from_env(env: Mapping[str, str], *, require_token: bool = True) -> Settings:
                 "TELEGRAM_BOT_TOKEN is malformed: expected BotFather's form 123456789:AAE..."
             )
     api_url = env.get("TELEGRAM_API_URL", "").strip() or DEFAULT_API_URL
-    if urlsplit(api_url).scheme not in ("http", "https"):
-        raise ConfigError("TELEGRAM_API_URL must be an http(s) URL such as http://127.0.0.1:8081/bot")
+    check_url("TELEGRAM_API_URL", api_url, ("http", "https"),
+              "must be an http(s) URL such as http://127.0.0.1:8081/bot")
     webhook_url = env.get("WEBHOOK_URL", "").strip() or None
-    if webhook_url and urlsplit(webhook_url).scheme != "https":
-        raise ConfigError("WEBHOOK_URL must be an https:// URL (Telegram only calls https)")
+    if webhook_url:
+        check_url("WEBHOOK_URL", webhook_url, ("https",),
+                  "must be an https:// URL (Telegram only calls https)")
     port_text = env.get("PORT", "").strip() or str(DEFAULT_PORT)
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
         raise ConfigError(f"PORT must be a TCP port number, not {port_text[:20]!r}")
@@ -86,6 +87,21 @@ def from_env(env: Mapping[str, str], *, require_token: bool = True) -> Settings:
         raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level[:20]!r}")
     state_db = env.get("STATE_DB", "").strip() or DEFAULT_STATE_DB
     return Settings(token, api_url, webhook_url, int(port_text), level, state_db)
+
+
+def check_url(name: str, url: str, schemes: tuple[str, ...], rule: str) -> None:
+    """:class:`ConfigError` unless ``url`` parses, with one of ``schemes``, a host and a valid
+    port; the message leaves the URL out (a token pasted into it must not reach the log)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- parsed lazily: raises ValueError when out of range
+    except ValueError as exc:
+        reason = str(exc).split(" as ")[0]  # not the text that failed: it may hold a token
+        raise ConfigError(f"{name} {rule}: it does not parse ({reason})") from None
+    if parts.scheme not in schemes:
+        raise ConfigError(f"{name} {rule}")
+    if not parts.hostname:
+        raise ConfigError(f"{name} {rule}: it has no host")
 
 
 def load(*, require_token: bool = True, dotenv: Path | None = Path(".env")) -> Settings:

@@ -15,7 +15,23 @@ Three parts:
    :func:`callback_query`, :func:`inline_query`, and :func:`to_update` to make an ``Update``.
 3. :class:`BotAPIServer`: a Bot API stand-in over HTTP on 127.0.0.1 for end-to-end tests of
    ``python main.py`` (``TELEGRAM_API_URL=server.base_url``). Feed it updates with ``push``; it
-   serves them to ``getUpdates`` and records every call; ``wait_for`` waits for a reply.
+   serves them to ``getUpdates`` and records every call; ``wait_for`` waits for a reply,
+   ``drained`` for every update to be taken.
+   Faults, each for the next ``times`` calls of a method (``times=0``: every call):
+
+   - ``server.api.fail(method, status, description, retry_after=, times=, when=)``: a Bot API
+     error (``{"ok": false, ...}``): 4xx, 5xx, 429 with ``retry_after``;
+   - ``server.hang(method, seconds, times=1)``: answer (normally) only after ``seconds``;
+   - ``server.garbage(method, body=b"<html>oops", status=200, times=1)``: answer with a broken
+     body instead of JSON (a proxy's error page, a truncated answer);
+   - ``server.push_raw(update)``: any JSON as an update (``{"update_id": "abc"}``); served like
+     ``push``, but one without an integer ``update_id`` is served once, as it cannot be
+     confirmed by ``offset``;
+   - ``server.refuse()`` / ``server.accept()``: close the listening socket (and every open
+     connection): connections are refused; then listen again on the same port.
+     :func:`unused_url` is a base URL nothing listens on (refused from the start).
+
+   Faulty calls are recorded too (``garbage`` and ``hang`` ones in :attr:`BotAPIServer.api`).
 
 Nothing here touches the network beyond 127.0.0.1. The core of 1 and 2 lives in
 ``bot/offline.py`` (the console and the benchmark use it too); import everything from here.
@@ -32,7 +48,9 @@ In a test, with the ``bot_harness`` fixture of ``tests/conftest.py``::
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import socket
 import sys
 import threading
 import time
@@ -95,6 +113,7 @@ __all__ = [
     "private_message",
     "sticker_message",
     "to_update",
+    "unused_url",
     "user",
 ]
 
@@ -182,6 +201,12 @@ class FakeBotAPI(LocalBotAPI):
         """The recorded calls of one method, oldest first."""
         with self._lock:
             return [call for call in self.calls if call.method == method]
+
+    def note(self, method: str, params: dict[str, Any]) -> None:
+        """Record a call answered elsewhere (a fault of the HTTP stand-in)."""
+        with self._lock:
+            if self.record:
+                self.calls.append(Call(method, params))
 
     def methods(self) -> list[str]:
         with self._lock:
@@ -319,41 +344,120 @@ def _form_value(key: str, value: str) -> Any:
     return value
 
 
+@dataclass(slots=True)
+class _Fault:
+    """A fault of the HTTP layer: answer late (``hang``) or with a broken body (``garbage``)."""
+
+    method: str
+    times: int
+    delay: float = 0.0
+    body: bytes | None = None
+    status: int = 200
+
+
+def unused_url() -> str:
+    """A Bot API base URL on 127.0.0.1 whose port nothing listens on: connections are refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/bot"
+
+
 class BotAPIServer:
     """A Bot API stand-in on 127.0.0.1, for running the real bot process against.
 
     ``base_url`` is ``http://127.0.0.1:PORT/bot`` (set it as ``TELEGRAM_API_URL``). Requests for
     another token get 401. ``getUpdates`` long-polls (up to ``poll_cap`` seconds) for updates fed
     with :meth:`push`. Every other method is answered by :attr:`api` (a :class:`FakeBotAPI`:
-    recorded, and failable).
+    recorded, and failable). :meth:`hang`, :meth:`garbage`, :meth:`push_raw`, :meth:`refuse`
+    and :meth:`accept` inject faults of the HTTP layer (see the module's docstring).
     """
 
     def __init__(self, token: str = TOKEN, *, poll_cap: float = 1.0) -> None:
         self.token = token
         self.api = FakeBotAPI()
         self.poll_cap = poll_cap
-        self._updates: list[dict[str, Any]] = []
+        self._updates: list[Any] = []
+        self._faults: list[_Fault] = []
         self._cond = threading.Condition()
-        self._httpd = _QuietServer(("127.0.0.1", 0), self._handler_class())
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        httpd = _QuietServer(("127.0.0.1", 0), self._handler_class())
+        self._httpd: _QuietServer | None = httpd
+        self._port: int = httpd.server_address[1]
+        self._thread = threading.Thread(target=httpd.serve_forever, daemon=True)
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}/bot"
+        return f"http://127.0.0.1:{self._port}/bot"
 
     def __enter__(self) -> BotAPIServer:
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        self.refuse()
 
     def push(self, update: dict[str, Any]) -> None:
         """Queue an update for the bot's next ``getUpdates``."""
         with self._cond:
             self._updates.append(update)
             self._cond.notify_all()
+
+    def push_raw(self, update: Any) -> None:
+        """Queue any JSON value as an update: ``{"update_id": "abc"}``, ``{"update_id": 5,
+        "message": "oops"}``, ``42``. One without an integer ``update_id`` is served once."""
+        self.push(update)
+
+    def drained(self, timeout: float = 10.0) -> None:
+        """Wait until every pushed update was served and confirmed (or, id-less, served)."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self._updates:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise TimeoutError(f"updates still queued: {self._updates}")
+                self._cond.wait(min(left, 0.05))
+
+    def hang(self, method: str, seconds: float, times: int = 1) -> None:
+        """Answer the next ``times`` calls of ``method`` only after ``seconds`` (0: all)."""
+        with self._cond:
+            self._faults.append(_Fault(method, times, delay=seconds))
+
+    def garbage(
+        self, method: str, body: bytes = b"<html>oops", status: int = 200, times: int = 1
+    ) -> None:
+        """Answer the next ``times`` calls of ``method`` with ``body`` (not JSON) and ``status``."""
+        with self._cond:
+            self._faults.append(_Fault(method, times, body=body, status=status))
+
+    def refuse(self) -> None:
+        """Stop listening and drop every open connection: the bot's requests are refused."""
+        httpd = self._httpd
+        if httpd is None:
+            return
+        self._httpd = None
+        if self._thread.is_alive():
+            httpd.shutdown()
+        httpd.server_close()
+        httpd.drop_connections()
+
+    def accept(self) -> None:
+        """Listen again, on the same port, after :meth:`refuse`."""
+        if self._httpd is not None:
+            return
+        self._httpd = _QuietServer(("127.0.0.1", self._port), self._handler_class())
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread.start()
+
+    def _take_fault(self, method: str) -> _Fault | None:
+        with self._cond:
+            for fault in self._faults:
+                if fault.method == method:
+                    if fault.times == 1:
+                        self._faults.remove(fault)
+                    elif fault.times > 1:
+                        fault.times -= 1
+                    return fault
+        return None
 
     def wait_for(
         self,
@@ -370,14 +474,16 @@ class BotAPIServer:
             time.sleep(0.02)
         raise TimeoutError(f"no {method} call arrived; calls were {self.api.methods()}")
 
-    def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+    def _get_updates(self, params: dict[str, Any]) -> list[Any]:
         offset = int(params.get("offset") or 0)
         wait = min(float(params.get("timeout") or 0), self.poll_cap)
         with self._cond:
-            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+            self._updates = [u for u in self._updates if not _confirmed(u, offset)]
             if not self._updates and wait > 0:
                 self._cond.wait(wait)
-            return list(self._updates)
+            served = list(self._updates)
+            self._updates = [u for u in self._updates if _update_id(u) is not None]
+            return served
 
     def _answer(self, path: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         prefix = f"/bot{self.token}/"
@@ -385,7 +491,9 @@ class BotAPIServer:
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         method = path[len(prefix):]
         if method == "getUpdates":
-            self.api.handle(method, params)
+            status, failure = self.api.handle(method, params)
+            if status != 200:
+                return status, failure
             return 200, {"ok": True, "result": self._get_updates(params)}
         return self.api.handle(method, params)
 
@@ -398,7 +506,15 @@ class BotAPIServer:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
-                status, answer = server._answer(self.path, _parse_body(self.headers, body))
+                params = _parse_body(self.headers, body)
+                fault = server._take_fault(self.path.rpartition("/")[2])
+                if fault is not None and fault.delay:
+                    time.sleep(fault.delay)
+                if fault is not None and fault.body is not None:
+                    server.api.note(self.path.rpartition("/")[2], params)
+                    self.send_raw(fault.status, fault.body)
+                    return
+                status, answer = server._answer(self.path, params)
                 payload = json.dumps(answer).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -408,16 +524,59 @@ class BotAPIServer:
 
             do_GET = do_POST
 
+            def send_raw(self, status: int, body: bytes) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
             def log_message(self, format: str, *args: Any) -> None:
                 """Quiet: the test reads the recorded calls instead."""
 
         return Handler
 
 
+def _update_id(update: Any) -> int | None:
+    """The integer ``update_id`` of a served update; None for a raw one without it."""
+    update_id = update.get("update_id") if isinstance(update, dict) else None
+    return update_id if type(update_id) is int else None
+
+
+def _confirmed(update: Any, offset: int) -> bool:
+    update_id = _update_id(update)
+    return update_id is not None and update_id < offset
+
+
 class _QuietServer(ThreadingHTTPServer):
-    """Clients hanging up (the bot stopping mid long-poll) are no error worth a traceback."""
+    """Clients hanging up (the bot stopping mid long-poll) are no error worth a traceback.
+
+    Keeps its open connections, so that :meth:`drop_connections` can close them (``refuse``).
+    """
 
     daemon_threads = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def drop_connections(self) -> None:
+        with self._open_lock:
+            sockets, self._open = list(self._open), set()
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         if not isinstance(sys.exc_info()[1], ConnectionError):

@@ -16,6 +16,7 @@ from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, Defaults
 from telegram.request import BaseRequest
 
+from bot.app import updates
 from bot.app.context import CONTEXT_TYPES
 from bot.app.daily import DAILY_KEY, DailyService, service
 from bot.config import Settings
@@ -76,6 +77,8 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    else:  # PTB's own client for getUpdates (one connection), screening each update
+        builder = builder.get_updates_request(updates.UpdatesRequest(connection_pool_size=1))
     if rate_limit:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=RETRIES))
     application = builder.build()
