@@ -10,7 +10,9 @@ one WARNING each, without its content.
 
 from __future__ import annotations
 
+import json
 import logging
+from http import HTTPStatus
 from typing import Any
 
 from telegram import Update
@@ -48,8 +50,19 @@ def _shape(data: Any) -> str:
 
 
 class UpdatesRequest(HTTPXRequest):
-    """PTB's HTTP client for ``getUpdates``, screening each update of the answer."""
+    """PTB's HTTP client for ``getUpdates``, screening each update of the answer before PTB
+    reads it."""
 
-    async def post(self, url: str, *args: Any, **kwargs: Any) -> Any:
-        result = await super().post(url, *args, **kwargs)
-        return screen_all(result) if url.endswith("/getUpdates") else result
+    async def do_request(self, url: str, method: str, *args: Any,
+                         **kwargs: Any) -> tuple[int, bytes]:
+        status, payload = await super().do_request(url, method, *args, **kwargs)
+        if status != HTTPStatus.OK or not url.endswith("/getUpdates"):
+            return status, payload
+        try:
+            body = json.loads(payload)
+        except ValueError:  # PTB reports a body that is not JSON itself
+            return status, payload
+        if not isinstance(body, dict) or not isinstance(body.get("result"), list):
+            return status, payload
+        body["result"] = screen_all(body["result"])
+        return status, json.dumps(body).encode()

@@ -39,7 +39,7 @@ class UpdateHandler(tornado.web.RequestHandler):
 
     SUPPORTED_METHODS = ("POST",)
 
-    def initialize(self, bot_app: Application, secret: str) -> None:  # type: ignore[override]
+    def initialize(self, bot_app: Application, secret: str) -> None:
         self.bot_app = bot_app
         self.secret = secret
         self.body = bytearray()
