@@ -11,9 +11,10 @@ import logging
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, Defaults
+from telegram.ext import Application, Defaults
 from telegram.request import BaseRequest
 
+from bot.app import limiter
 from bot.app.context import CONTEXT_TYPES
 from bot.config import Settings
 from bot.movies.catalog import Catalog
@@ -24,7 +25,7 @@ logger = logging.getLogger(__name__)
 OFFLINE_TOKEN = "0:offline"
 """Token of a bot that never connects (console, tests): python-telegram-bot needs one."""
 
-RETRIES = 3
+RETRIES = limiter.RETRIES
 """How many times a request refused with 429 ``retry_after`` is retried after waiting."""
 
 CONCURRENT_UPDATES = 32
@@ -55,8 +56,9 @@ def build_application(
 ) -> Application:
     """The bot, every handler registered; ``request`` replaces the HTTP client (tests, console).
 
-    ``rate_limit`` keeps outgoing messages within Telegram's limits (``AIORateLimiter``, 429s
-    waited out and retried); the benchmark turns it off to measure the handlers alone.
+    ``rate_limit`` keeps outgoing messages within Telegram's limits, per chat and overall, and
+    retries 429s and 5xx answers (:class:`bot.app.limiter.Limiter`); the benchmark turns it off
+    to measure the handlers alone.
     """
     builder = (
         Application.builder()
@@ -70,7 +72,7 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=RETRIES))
+        builder = builder.rate_limiter(limiter.Limiter())
     application = builder.build()
     application.bot_data["catalog"] = catalog
     application.bot_data["settings"] = settings
