@@ -301,7 +301,7 @@ def test_a_failing_before_send_stops_the_request() -> None:
 
 
 def test_a_full_chat_queue_sheds_with_one_warning(caplog: pytest.LogCaptureFixture) -> None:
-    api, limiter = FakeAPI(), Limiter(chat_queue=5)
+    api, limiter = FakeAPI(), Limiter(group_queue=5)
 
     async def go() -> list[Any]:
         return await asyncio.gather(

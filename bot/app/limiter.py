@@ -13,9 +13,9 @@ for their turn:
 Everything else (``answerInlineQuery``, ``answerCallbackQuery``, ``getMe``...) goes at once:
 Telegram does not limit those like messages, and people wait for them.
 
-Beyond :data:`CHAT_QUEUE` messages waiting for one chat, or :data:`TOTAL_QUEUE` overall, new
-messages are shed at once (:class:`Shed`, a ``RetryAfter``: not sent, try later), with one
-WARNING per shedding episode.
+Beyond :data:`CHAT_QUEUE` messages waiting for one chat (:data:`GROUP_QUEUE` for a group), or
+:data:`TOTAL_QUEUE` overall, new messages are shed at once (:class:`Shed`, a ``RetryAfter``:
+not sent, try later), with one WARNING per shedding episode.
 
 Retries: a 429 is retried after its ``retry_after`` (:data:`RETRIES` times); a 5xx answer
 (Telegram did not do it) after 0.5, 1 and 2 s (:data:`BACKOFF`), then a WARNING and the error.
@@ -47,8 +47,11 @@ PER_SECOND = 30
 """Messages a second, all chats together."""
 GROUP_PER_MINUTE = 20
 """Messages a minute to one group or channel."""
-CHAT_QUEUE = 20
-"""Messages waiting for one chat (a minute of a group's budget); more are shed."""
+CHAT_QUEUE = 30
+"""Messages waiting for one private chat; more are shed. Above what flood control lets one
+user cause in a burst (20 answers and a "slow down", ``handlers/flood.py``)."""
+GROUP_QUEUE = 20
+"""Messages waiting for one group or channel (a minute of its budget); more are shed."""
 TOTAL_QUEUE = 1_000
 """Messages waiting overall (about half a minute of the overall budget); more are shed."""
 RETRIES = 3
@@ -138,11 +141,13 @@ class Limiter(BaseRateLimiter[dict[str, Any]]):
         *,
         per_second: int = PER_SECOND,
         chat_queue: int = CHAT_QUEUE,
+        group_queue: int = GROUP_QUEUE,
         total_queue: int = TOTAL_QUEUE,
         retries: int = RETRIES,
         backoff: tuple[float, ...] = BACKOFF,
     ) -> None:
         self.chat_queue = chat_queue
+        self.group_queue = group_queue
         self.total_queue = total_queue
         self.retries = retries
         self.backoff = backoff
@@ -203,7 +208,7 @@ class Limiter(BaseRateLimiter[dict[str, Any]]):
         if chat is None:
             chat = self._chats[key] = _Chat(isinstance(key, str) or key < 0)
         self._idle.pop(key, None)
-        if chat.waiting >= self.chat_queue:
+        if chat.waiting >= (self.chat_queue if chat.budget is None else self.group_queue):
             if not chat.shed:
                 logger.warning("Chat %s has %d messages waiting: dropping new ones until they "
                                "are sent", key, chat.waiting)
