@@ -16,6 +16,7 @@ from telegram.request import BaseRequest
 
 from bot.app import limiter
 from bot.app.context import CONTEXT_TYPES
+from bot.app.updates import LaneProcessor
 from bot.config import Settings
 from bot.movies.catalog import Catalog
 from handlers import buttons, commands, daily, errors, flood, inline, queries, start
@@ -28,7 +29,6 @@ OFFLINE_TOKEN = "0:offline"
 RETRIES = limiter.RETRIES
 """How many times a request refused with 429 ``retry_after`` is retried after waiting."""
 
-CONCURRENT_UPDATES = 32
 
 DEFAULTS = Defaults(
     parse_mode=ParseMode.HTML,
@@ -58,7 +58,8 @@ def build_application(
 
     ``rate_limit`` keeps outgoing messages within Telegram's limits, per chat and overall, and
     retries 429s and 5xx answers (:class:`bot.app.limiter.Limiter`); the benchmark turns it off
-    to measure the handlers alone.
+    to measure the handlers alone. Updates are handled in lanes (:mod:`bot.app.updates`), so
+    inline queries and buttons never wait behind messages.
     """
     builder = (
         Application.builder()
@@ -66,13 +67,17 @@ def build_application(
         .base_url(settings.api_url)
         .defaults(DEFAULTS)
         .context_types(CONTEXT_TYPES)
-        .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(_post_init)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     if rate_limit:
-        builder = builder.rate_limiter(limiter.Limiter())
+        outgoing = limiter.Limiter()
+        builder = builder.rate_limiter(outgoing).concurrent_updates(
+            LaneProcessor(load=lambda: outgoing.queued / outgoing.total_queue)
+        )
+    else:
+        builder = builder.concurrent_updates(LaneProcessor())
     application = builder.build()
     application.bot_data["catalog"] = catalog
     application.bot_data["settings"] = settings
