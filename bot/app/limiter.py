@@ -152,7 +152,8 @@ class Limiter(BaseRateLimiter[dict[str, Any]]):
         self.retries = retries
         self.backoff = backoff
         self._budget = _Budget(per_second, 1.0)
-        self._turn = asyncio.Lock()
+        self._line: deque[asyncio.Future[None]] = deque()
+        self._timer: asyncio.TimerHandle | None = None
         self._chats: dict[int | str, _Chat] = {}
         self._idle: OrderedDict[int | str, float] = OrderedDict()
         self._queued = 0
@@ -169,8 +170,7 @@ class Limiter(BaseRateLimiter[dict[str, Any]]):
         return len(self._chats)
 
     async def initialize(self) -> None:
-        """A fresh turn lock, on the loop the bot runs on."""
-        self._turn = asyncio.Lock()
+        """Nothing to open."""
 
     async def shutdown(self) -> None:
         """Nothing to close."""
@@ -274,12 +274,39 @@ class Limiter(BaseRateLimiter[dict[str, Any]]):
         loop = asyncio.get_running_loop()
         if chat.budget is not None and (delay := chat.budget.wait(loop.time())) > 0:
             await asyncio.sleep(delay)
-        async with self._turn:
-            if (delay := self._budget.wait(loop.time())) > 0:
-                await asyncio.sleep(delay)
+        if self._line or self._budget.wait(loop.time()) > 0:
+            turn = loop.create_future()
+            self._line.append(turn)
+            self._pump()
+            try:
+                await turn
+            except asyncio.CancelledError:
+                if not turn.done():
+                    self._line.remove(turn)
+                raise
+        else:
             self._budget.sent.append(loop.time())
         if chat.budget is not None:
             chat.budget.sent.append(loop.time())
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        self._pump()
+
+    def _pump(self) -> None:
+        """Let as many of the line go as the overall budget allows, all at once (one wake-up
+        per loop turn for each, not one after another: a busy loop would slow the chain)."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        while self._line:
+            if (delay := self._budget.wait(now)) > 0:
+                if self._timer is None:
+                    self._timer = loop.call_later(delay, self._on_timer)
+                return
+            turn = self._line.popleft()
+            if not turn.done():
+                self._budget.sent.append(now)
+                turn.set_result(None)
 
     # -- attempts --
 
