@@ -52,8 +52,11 @@ CHAT_QUEUE = 30
 user cause in a burst (20 answers and a "slow down", ``handlers/flood.py``)."""
 GROUP_QUEUE = 20
 """Messages waiting for one group or channel (a minute of its budget); more are shed."""
-TOTAL_QUEUE = 1_000
-"""Messages waiting overall (about half a minute of the overall budget); more are shed."""
+TOTAL_QUEUE = 300
+"""Messages waiting overall; more are shed. About 10 s of the overall budget: under sustained
+overload every reply waits that long (bench_load: p50 35 s with 1,000), and a reply later than
+that is worth less than the next one. Daily posts shed this way are retried (``Shed`` is a
+``RetryAfter``)."""
 RETRIES = 3
 """How many times a request refused with 429 ``retry_after`` is retried after waiting."""
 RETRY_MARGIN = 0.1
@@ -238,7 +241,7 @@ class Limiter(BaseRateLimiter[dict[str, Any]]):
             if chat.shed:
                 logger.info("Chat %s: sending again; %d messages were dropped", key, chat.shed)
                 chat.shed = 0
-            self._park(key, chat, asyncio.get_running_loop().time())
+            self._park(key, chat, _now())
 
     def _park(self, key: int | str, chat: _Chat, now: float) -> None:
         """An idle chat is forgotten at once, or once its group's budget is whole again."""
@@ -350,6 +353,15 @@ class Limiter(BaseRateLimiter[dict[str, Any]]):
                 logger.info("%s%s: Telegram failed (%s), retrying in %.1f s", endpoint, where,
                             exc, delay)
             await asyncio.sleep(delay)
+
+
+def _now() -> float:
+    """The loop's time; infinity when closed outside a loop (a coroutine collected unfinished),
+    so that the chat is simply forgotten."""
+    try:
+        return asyncio.get_running_loop().time()
+    except RuntimeError:
+        return math.inf
 
 
 def _chat_key(chat_id: object) -> int | str:

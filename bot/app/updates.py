@@ -32,8 +32,8 @@ from telegram.ext import BaseUpdateProcessor
 logger = logging.getLogger(__name__)
 
 CONCURRENCY = {"inline": 64, "buttons": 64, "messages": 1_024}
-"""Updates handled at once per lane. Messages mostly wait for the rate limiter: as many as
-its queue holds (:data:`bot.app.limiter.TOTAL_QUEUE`), so it is the limiter that sheds."""
+"""Updates handled at once per lane. Messages mostly wait for the rate limiter: more than its
+queue holds (:data:`bot.app.limiter.TOTAL_QUEUE`), so it is the limiter that sheds."""
 MAX_WAITING = 2_000
 """Updates waiting for a place in one lane; more are shed (a bound on memory)."""
 UNLIMITED = 1_000_000
