@@ -69,7 +69,9 @@ def test_one_user_flooding_does_not_hold_another_users_reply(bot: Bot) -> None:
         bot.ask(flooder)
     asked = bot.ask(other)
     assert bot.reply(other) - asked < 3.0
-    time.sleep(1.0)
+    bot.server.wait_for("sendMessage", lambda c: c.chat_id == flooder
+                        and c.text == formatting.SLOW_DOWN)  # a chat's replies go in order
+    time.sleep(0.5)
     texts = [c.text for c in bot.to(flooder)]
     assert texts.count(formatting.SLOW_DOWN) == 1
     assert len(texts) <= 21
