@@ -1,4 +1,10 @@
-"""The error handler: log what went wrong, apologise to the user once, keep serving."""
+"""The error handler: log what went wrong, apologise to the user once, keep serving.
+
+No apology when it would not help: the user blocked the bot, the network failed (the limiter
+already retried what could be), the reply was shed under overload (the limiter logged that
+once), or Telegram's answer was not JSON (the reply most likely went out: an apology would
+follow an answer).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, T
 from telegram.ext import Application
 
 from bot.app.context import Context
+from bot.app.limiter import Shed
 from bot.chat import formatting
 
 logger = logging.getLogger(__name__)
@@ -30,15 +37,28 @@ def describe(update: object) -> str:
 
 async def on_error(update: object, context: Context) -> None:
     error = context.error
+    if isinstance(error, Shed):
+        logger.debug("Reply shed for %s: %s", describe(update), error)
+        return
     if isinstance(error, Forbidden):
         logger.warning("Telegram refused %s: %s", describe(update), error)
         return
     if isinstance(error, (TimedOut, RetryAfter)) or type(error) is NetworkError:
         logger.warning("Network trouble on %s: %s", describe(update), error)
         return
+    if unreadable_answer(error):
+        logger.warning("Telegram's answer on %s was not JSON; the reply was probably sent",
+                       describe(update))
+        return
     logger.error("Error while handling %s", describe(update), exc_info=error)
     if isinstance(update, Update):
         await apologise(update)
+
+
+def unreadable_answer(error: BaseException | None) -> bool:
+    """A success status with a body that is not JSON: python-telegram-bot raises a bare
+    ``TelegramError`` from the ``ValueError`` of parsing it (error statuses raise subclasses)."""
+    return type(error) is TelegramError and isinstance(error.__cause__, ValueError)
 
 
 async def apologise(update: Update) -> None:

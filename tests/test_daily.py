@@ -556,7 +556,7 @@ def test_a_connection_that_never_opened_is_retried(dbot: DailyBot) -> None:
 def test_flood_limit_through_the_rate_limiter(
     make_bot: Callable[..., DailyBot], catalog: Catalog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """As in production: AIORateLimiter waits out a 429 and retries RETRIES times; if Telegram
+    """As in production: the rate limiter waits out a 429 and retries RETRIES times; if Telegram
     still refuses, the post is pending and retried later by the bot, once."""
     waits: list[float] = []
     real_sleep = asyncio.sleep

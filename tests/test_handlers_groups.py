@@ -257,3 +257,34 @@ def test_retry_after_is_waited_out_not_lost(bot_harness: BotHarness) -> None:
                              retry_after=1)
     calls = bot_harness.send(group_message("/runtime Toy Story"))
     assert [(c.method, c.text) for c in calls] == [("sendMessage", RUNTIME)] * 2
+
+
+def test_a_reply_lost_to_a_5xx_is_sent_again(
+    bot_harness: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Telegram answers 5xx when it did not deliver: the reply was silently lost before."""
+    bot_harness.request.fail("sendMessage", 500, "Internal Server Error", times=2)
+    with caplog.at_level(logging.WARNING):
+        calls = bot_harness.send(private_message("/runtime Toy Story"))
+    assert [(c.method, c.text) for c in calls] == [("sendMessage", RUNTIME)] * 3
+    assert caplog.records == []
+
+
+def test_an_unreadable_answer_gets_no_apology(
+    bot_harness: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """200 with a body that is not JSON: the reply most likely went out, so no apology after
+    it; a WARNING instead."""
+    request = bot_harness.request
+    do_request = request.do_request
+
+    async def garbage(url: str, *args: object, **kwargs: object) -> tuple[int, bytes]:
+        status, body = await do_request(url, *args, **kwargs)  # type: ignore[arg-type]
+        return (status, b"<html>oops") if url.endswith("/sendMessage") else (status, body)
+
+    request.do_request = garbage  # type: ignore[method-assign]
+    with caplog.at_level(logging.WARNING, logger="handlers.errors"):
+        calls = bot_harness.send(private_message("/runtime Toy Story"))
+    assert [(c.method, c.text) for c in calls] == [("sendMessage", RUNTIME)]
+    assert [r.levelname for r in caplog.records if r.name == "handlers.errors"] == ["WARNING"]
+    assert "not JSON" in caplog.text

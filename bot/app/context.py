@@ -5,7 +5,8 @@ typed attributes (``bot_data.catalog``). Keys:
 
 - ``"catalog"``: the :class:`~bot.movies.catalog.Catalog`, loaded once at start;
 - ``"settings"``: the :class:`~bot.config.Settings`;
-- ``"flood"``: the per-user flood gate of groups (:class:`bot.chat.flood.FloodGate`);
+- ``"flood"``, ``"flood_private"``: the per-user flood gates of groups and private chats
+  (:class:`bot.chat.flood.FloodGate`);
 - ``"daily"``: the daily picks service (:class:`bot.app.daily.DailyService`).
 """
 

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, Defaults
+from telegram.ext import Application, ApplicationBuilder, Defaults
 from telegram.request import BaseRequest
 
-from bot.app import updates
-from bot.app.context import CONTEXT_TYPES
+from bot.app import limiter, updates
+from bot.app.context import CONTEXT_TYPES, BotData, Context
 from bot.app.daily import DAILY_KEY, DailyService, service
+from bot.app.lanes import LaneProcessor
 from bot.config import Settings
 from bot.movies.catalog import Catalog
 from handlers import buttons, daily, errors, flood, inline, queries, start
@@ -28,10 +30,9 @@ logger = logging.getLogger(__name__)
 OFFLINE_TOKEN = "0:offline"
 """Token of a bot that never connects (console, tests): python-telegram-bot needs one."""
 
-RETRIES = 3
+RETRIES = limiter.RETRIES
 """How many times a request refused with 429 ``retry_after`` is retried after waiting."""
 
-CONCURRENT_UPDATES = 32
 
 DEFAULTS = Defaults(
     parse_mode=ParseMode.HTML,
@@ -62,16 +63,18 @@ def build_application(
     The daily picks' ``STATE_DB`` is opened and checked here: one that cannot be used raises
     :class:`bot.daily.store.StoreError`, before the bot starts.
 
-    ``rate_limit`` keeps outgoing messages within Telegram's limits (``AIORateLimiter``, 429s
-    waited out and retried); the benchmark turns it off to measure the handlers alone.
+    ``rate_limit`` keeps outgoing messages within Telegram's limits, per chat and overall, and
+    retries 429s and 5xx answers (:class:`bot.app.limiter.Limiter`); the benchmark turns it off
+    to measure the handlers alone. Updates are handled in lanes (:mod:`bot.app.lanes`), so
+    inline queries and buttons never wait behind messages.
     """
-    builder = (
+    # The limiter changes the bot's type parameter; the Context alias reads it as Any.
+    builder: ApplicationBuilder[Any, Context, Any, Any, BotData, Any] = (
         Application.builder()
         .token(settings.token or OFFLINE_TOKEN)
         .base_url(settings.api_url)
         .defaults(DEFAULTS)
         .context_types(CONTEXT_TYPES)
-        .concurrent_updates(CONCURRENT_UPDATES)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
@@ -80,7 +83,12 @@ def build_application(
     else:  # PTB's own client for getUpdates (one connection), screening each update
         builder = builder.get_updates_request(updates.UpdatesRequest(connection_pool_size=1))
     if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=RETRIES))
+        outgoing = limiter.Limiter()
+        builder = builder.rate_limiter(outgoing).concurrent_updates(
+            LaneProcessor(load=lambda: outgoing.queued / outgoing.total_queue)
+        )
+    else:
+        builder = builder.concurrent_updates(LaneProcessor())
     application = builder.build()
     application.bot_data["catalog"] = catalog
     application.bot_data["settings"] = settings
