@@ -1,0 +1,350 @@
+"""Charts of answers, drawn as PNG: box office per movie, and movies per decade.
+
+Pure (data in, PNG bytes out), no Telegram. matplotlib is imported by the first drawing, not
+with this module, so the bot starts as fast and as small as without charts. Drawing uses the
+Agg canvas (no display, no pyplot state), one chart at a time under a lock; PNGs are kept in a
+bounded LRU cache keyed by the chart's data, so pressing the same button twice draws once.
+:func:`png_async` draws in a worker thread, leaving the event loop to other users.
+
+Sizes are for Telegram, which shows photos about 1,280 px wide: the image is 1,280 px wide
+(8 in at 160 dpi) and grows in height with the number of movies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from bot.chat.formatting import count, money, times, truncate
+from bot.movies.catalog import BoxOffice, Decades, Kind
+
+MAX_BARS = 30
+"""Movies in one chart: a larger set shows its top earners (said in the title)."""
+LABEL_CHARS = 32
+NAME_CHARS = 42
+CACHE_SIZE = 32
+"""PNGs kept (about 60 to 150 KB each)."""
+
+DPI = 160
+WIDTH_IN = 8.0
+LABELS_IN = (1.2, 3.2)
+"""Room left of the bars for the movie labels: as wide as the widest, within these bounds."""
+ROW_IN = 0.34
+HEADER_IN = 1.3
+TICKS_IN = 0.3
+"""Room for the money ticks repeated above the bars of a tall chart."""
+FOOTER_IN = 0.5
+LABEL_PT = 10
+
+INK = "#1f2328"
+MUTED = "#656d76"
+GRID = "#d8dee4"
+BUDGET = "#a8b8c8"
+REVENUE = "#1f6feb"
+GAIN = "#1a7f37"
+LOSS = "#cf222e"
+DECADE = "#8250df"
+
+_UNDRAWABLE_RUN = "?"
+_JOINING_WORDS = frozenset({"a", "an", "and", "of", "the", "in", "on", "to", "with", "&"})
+
+
+@dataclass(frozen=True, slots=True)
+class MoneyBar:
+    """One movie: its label and what is known of its money."""
+
+    label: str
+    budget: int | None
+    revenue: int | None
+
+    @property
+    def ret(self) -> float | None:
+        return self.revenue / self.budget if self.budget and self.revenue else None
+
+
+@dataclass(frozen=True, slots=True)
+class MoneyChart:
+    """Budget and revenue bars side by side, one pair per movie, top to bottom."""
+
+    title: str
+    subtitle: str
+    note: str
+    bars: tuple[MoneyBar, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CountChart:
+    """One column per label (a decade), its count above it."""
+
+    title: str
+    subtitle: str
+    bars: tuple[tuple[str, int], ...]
+
+
+Chart = MoneyChart | CountChart
+
+
+def box_office(value: BoxOffice) -> MoneyChart:
+    """The chart of a director's, company's or collection's movies, in release order.
+
+    More than :data:`MAX_BARS` movies: the top earners (then the biggest budgets), still in
+    release order.
+    """
+    movies = list(value.movies)
+    shown = movies
+    if len(movies) > MAX_BARS:
+        ranked = sorted(range(len(movies)),
+                        key=lambda i: (-(movies[i].revenue or 0), -(movies[i].budget or 0)))
+        shown = [movies[i] for i in sorted(ranked[:MAX_BARS])]
+    bars = tuple(
+        MoneyBar(_label(m.movie.title, m.movie.year), m.budget, m.revenue) for m in shown
+    )
+    parts = [count(len(movies), "movie"), f"revenue {money(value.total_revenue or None)}"]
+    if 0 < value.known_revenue < len(movies):
+        parts[-1] += f" ({value.known_revenue:,} known)"
+    if value.overall_return is not None:
+        parts.append(f"return {times(value.overall_return)}")
+    if len(movies) > MAX_BARS:
+        note = f"Top {MAX_BARS} of {len(movies):,} by revenue, in release order"
+    elif value.kind is Kind.COLLECTION:
+        note = "The series in release order"
+    else:
+        note = "In release order"
+    return MoneyChart(truncate(value.name, NAME_CHARS), " · ".join(parts), note, bars)
+
+
+def decades(value: Decades) -> CountChart:
+    """The chart of a country's or language's movies per decade."""
+    where = "from" if value.kind is Kind.COUNTRY else "in"
+    subtitle = count(value.total, "movie")
+    if value.undated:
+        subtitle += f"; {value.undated:,} without a date not shown"
+    return CountChart(
+        f"Movies {where} {truncate(value.name, NAME_CHARS)}, per decade",
+        subtitle,
+        tuple((f"{decade}s", n) for decade, n in value.counts),
+    )
+
+
+def _label(title: str, year: int | None) -> str:
+    short = shorten(title, LABEL_CHARS)
+    return f"{short} ({year})" if year else short
+
+
+def shorten(title: str, limit: int) -> str:
+    """``title`` in at most ``limit`` characters, its start and end kept around an ellipsis
+    (``Indiana Jones…Temple of Doom``): in a series, the end is what tells movies apart."""
+    if len(title) <= limit:
+        return title
+    words = title.split()
+    head: list[str] = []
+    while words and len(" ".join([*head, words[0]])) <= limit // 2:
+        head.append(words.pop(0))
+    while head and head[-1].lower() in _JOINING_WORDS:
+        head.pop()
+    tail: list[str] = []
+    room = limit - len(" ".join(head)) - 1
+    while words and len(" ".join([words[-1], *tail])) <= room:
+        tail.insert(0, words.pop())
+    while tail and tail[0].lower() in _JOINING_WORDS:
+        tail.pop(0)
+    if not head or not tail:
+        return truncate(title, limit)
+    return " ".join(head).rstrip(":;,-\u2013") + "…" + " ".join(tail)
+
+
+# -- the PNG cache ---------------------------------------------------------------------------
+
+
+class PngCache:
+    """Charts drawn once: a bounded LRU of PNG bytes, safe to use from several threads."""
+
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self.size = size
+        self.renders = 0
+        self._pngs: OrderedDict[Chart, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+        self._drawing = threading.Lock()
+
+    def cached(self, chart: Chart) -> bytes | None:
+        with self._lock:
+            png = self._pngs.get(chart)
+            if png is not None:
+                self._pngs.move_to_end(chart)
+            return png
+
+    def png(self, chart: Chart) -> bytes:
+        """The chart's PNG, drawn now unless cached. Blocks: call it off the event loop."""
+        with self._drawing:
+            png = self.cached(chart)
+            if png is None:
+                png = render(chart)
+                self.renders += 1
+                with self._lock:
+                    self._pngs[chart] = png
+                    while len(self._pngs) > self.size:
+                        self._pngs.popitem(last=False)
+            return png
+
+    async def png_async(self, chart: Chart) -> bytes:
+        """The chart's PNG, drawn in a worker thread when not cached."""
+        png = self.cached(chart)
+        return png if png is not None else await asyncio.to_thread(self.png, chart)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pngs.clear()
+
+
+CACHE = PngCache()
+"""The process's charts."""
+
+
+async def png_async(chart: Chart) -> bytes:
+    return await CACHE.png_async(chart)
+
+
+# -- drawing ---------------------------------------------------------------------------------
+
+
+def render(chart: Chart) -> bytes:
+    """Draw ``chart`` as PNG bytes (1,280 px wide); imports matplotlib on first use."""
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    style = {"text.parse_math": False, "font.family": "DejaVu Sans", "text.color": INK,
+             "axes.edgecolor": GRID, "xtick.color": MUTED, "ytick.color": INK}
+    with matplotlib.rc_context(style):
+        figure = _money(chart) if isinstance(chart, MoneyChart) else _counts(chart)
+        buffer = io.BytesIO()
+        FigureCanvasAgg(figure).print_png(buffer)
+    return buffer.getvalue()
+
+
+def _figure(height_in: float) -> Any:
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(WIDTH_IN, height_in), dpi=DPI, facecolor="white")
+
+
+def _header(figure: Any, height_in: float, title: str, lines: list[tuple[str, str]]) -> None:
+    """Title and lines of (text, style) at the top left, placed in inches from the top."""
+    x = 0.22 / WIDTH_IN
+    figure.text(x, 1 - 0.42 / height_in, _drawable(title), fontsize=15, fontweight="bold")
+    for i, (text, style) in enumerate(lines):
+        figure.text(x, 1 - (0.72 + 0.27 * i) / height_in, _drawable(text), fontsize=10,
+                    color=MUTED, fontstyle=style)
+
+
+def _money(chart: MoneyChart) -> Any:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.patches import Patch
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    n = len(chart.bars)
+    rows_in = max(n, 1) * ROW_IN
+    tall = n > 12
+    header = HEADER_IN + (TICKS_IN if tall else 0)
+    height = header + rows_in + FOOTER_IN
+    figure = _figure(height)
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    labels = [_drawable(bar.label) for bar in chart.bars]
+    font = FontProperties(family="DejaVu Sans", size=LABEL_PT)
+    widest = max((renderer.get_text_width_height_descent(label, font, ismath=False)[0]
+                  for label in labels), default=0) / DPI + 0.3
+    left = min(max(widest, LABELS_IN[0]), LABELS_IN[1]) / WIDTH_IN
+    _header(figure, height, chart.title, [(chart.subtitle, "normal"), (chart.note, "italic")])
+    figure.legend(
+        handles=[Patch(color=BUDGET, label="Budget"), Patch(color=REVENUE, label="Revenue"),
+                 Patch(color="none", label="2.5× = revenue ÷ budget")],  # noqa: RUF001
+        loc="center right", bbox_to_anchor=(1 - 0.15 / WIDTH_IN, 1 - 1.05 / height), ncols=3,
+        frameon=False, fontsize=9, handlelength=1.0, handletextpad=0.4, columnspacing=1.2,
+    )
+    axes = figure.add_axes((left, FOOTER_IN / height, 1 - left - 0.3 / WIDTH_IN,
+                            rows_in / height))
+    known = [v for bar in chart.bars for v in (bar.budget, bar.revenue) if v]
+    top = max(known, default=1)
+    rows = range(n)
+    axes.barh([y - 0.2 for y in rows], [bar.budget or 0 for bar in chart.bars], height=0.38,
+              color=BUDGET)
+    axes.barh([y + 0.2 for y in rows], [bar.revenue or 0 for bar in chart.bars], height=0.38,
+              color=REVENUE)
+    pad = top * 0.015
+    for y, bar in enumerate(chart.bars):
+        end = max(bar.budget or 0, bar.revenue or 0)
+        if bar.ret is not None:
+            axes.text(end + pad, y, times(bar.ret), va="center", fontsize=9.5,
+                      fontweight="bold", color=GAIN if bar.ret >= 1 else LOSS, clip_on=False)
+        else:
+            axes.text(end + pad, y, _unknown(bar), va="center", fontsize=9, color=MUTED,
+                      fontstyle="italic", clip_on=False)
+    axes.set_ylim(max(n, 1) - 0.5, -0.5)
+    axes.set_xlim(0, top * 1.2)
+    axes.set_yticks(list(rows), labels, fontsize=LABEL_PT)
+    axes.xaxis.set_major_locator(MaxNLocator(5))
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _: money(v) if v else "0"))
+    axes.tick_params(axis="x", labelsize=9, length=0, labeltop=tall)
+    axes.tick_params(axis="y", length=0, pad=6)
+    axes.grid(axis="x", color=GRID, linewidth=0.8)
+    axes.set_axisbelow(True)
+    for side in ("top", "right", "left"):
+        axes.spines[side].set_visible(False)
+    if not known:
+        axes.set_xticks([])
+    return figure
+
+
+def _unknown(bar: MoneyBar) -> str:
+    if bar.budget is None and bar.revenue is None:
+        return "budget and revenue unknown"
+    return "budget unknown" if bar.budget is None else "revenue unknown"
+
+
+def _counts(chart: CountChart) -> Any:
+    from matplotlib.ticker import MaxNLocator
+
+    height = 5.0
+    figure = _figure(height)
+    _header(figure, height, chart.title, [(chart.subtitle, "normal")])
+    axes = figure.add_axes((0.85 / WIDTH_IN, 0.55 / height, 1 - 1.1 / WIDTH_IN,
+                            1 - 1.75 / height))
+    labels = [label for label, _ in chart.bars]
+    values = [n for _, n in chart.bars]
+    axes.bar(range(len(values)), values, width=0.7, color=DECADE)
+    small = len(values) > 12
+    for x, n in enumerate(values):
+        if n:
+            axes.text(x, n, f"{n:,}", ha="center", va="bottom", fontsize=8 if small else 9.5)
+    axes.set_xticks(range(len(values)), labels, fontsize=8 if small else 9.5)
+    axes.set_xlim(-0.6, max(len(values), 1) - 0.4)
+    axes.set_ylim(0, max(values, default=1) * 1.12 or 1)
+    axes.yaxis.set_major_locator(MaxNLocator(5, integer=True))
+    axes.tick_params(axis="y", labelsize=9, length=0)
+    axes.tick_params(axis="x", length=0)
+    axes.grid(axis="y", color=GRID, linewidth=0.8)
+    axes.set_axisbelow(True)
+    for side in ("top", "right", "left"):
+        axes.spines[side].set_visible(False)
+    return figure
+
+
+_charmap: frozenset[int] | None = None
+
+
+def _drawable(text: str) -> str:
+    """``text`` with each run of characters the font lacks (CJK...) as one ``?``: matplotlib
+    would draw empty boxes and log a warning for each."""
+    global _charmap
+    if _charmap is None:
+        from matplotlib import font_manager, ft2font
+
+        path = font_manager.findfont("DejaVu Sans")
+        _charmap = frozenset(ft2font.FT2Font(path).get_charmap())
+    marked = "".join(c if ord(c) in _charmap or c.isspace() else "\0" for c in text)
+    return re.sub("\0+", _UNDRAWABLE_RUN, marked)
