@@ -11,6 +11,7 @@ from telegram import (
     Bot,
     CallbackQuery,
     InlineKeyboardMarkup,
+    InputFile,
     InputMediaPhoto,
     LinkPreviewOptions,
     Message,
@@ -18,9 +19,12 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
+from bot.chat import charts
+
 logger = logging.getLogger(__name__)
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+CHART_FILE = "chart.png"
 UNEDITABLE = ("message can't be edited", "message to edit not found")
 """Telegram's words for a message that cannot take the answer in place."""
 
@@ -36,16 +40,29 @@ def poster_preview(poster: str | None) -> LinkPreviewOptions:
 @dataclass(frozen=True, slots=True)
 class Reply:
     """One answer, ready to send: HTML ``text`` (4,096 characters at most), its buttons, and
-    for movie cards a poster ``photo`` URL with a shorter ``caption`` (1,024 at most)."""
+    for movie cards a poster ``photo`` URL with a shorter ``caption`` (1,024 at most); for
+    charts the ``chart`` whose PNG is uploaded as the photo."""
 
     text: str
     keyboard: InlineKeyboardMarkup | None = None
     photo: str | None = None
     caption: str | None = None
+    chart: charts.Chart | None = None
 
     @property
     def preview(self) -> LinkPreviewOptions:
         return poster_preview(self.photo)
+
+    @property
+    def has_photo(self) -> bool:
+        return bool(self.photo) or self.chart is not None
+
+    async def picture(self) -> str | InputFile | None:
+        """The poster's URL, or the chart's PNG (drawn off the event loop unless cached)."""
+        if self.chart is not None:
+            png = await charts.png_async(self.chart)
+            return InputFile(png, filename=CHART_FILE)
+        return self.photo
 
 
 def chat_gone(exc: TelegramError) -> bool:
@@ -68,10 +85,11 @@ async def send_to(bot: Bot, chat_id: int, reply: Reply) -> Message:
 
 async def _deliver(reply: Reply, send_photo: Callable[..., Awaitable[Message]],
                    send_text: Callable[..., Awaitable[Message]]) -> Message:
-    """The poster with the caption when there is one and Telegram takes it, else the text."""
-    if reply.photo and reply.caption is not None:
+    """The poster or chart with the caption when there is one and Telegram takes it, else the
+    text."""
+    if reply.has_photo and reply.caption is not None:
         try:
-            return await send_photo(reply.photo, caption=reply.caption,
+            return await send_photo(await reply.picture(), caption=reply.caption,
                                     reply_markup=reply.keyboard)
         except BadRequest as exc:
             if chat_gone(exc):
@@ -84,18 +102,21 @@ async def _deliver(reply: Reply, send_photo: Callable[..., Awaitable[Message]],
 async def edit(query: CallbackQuery, reply: Reply) -> None:
     """Put ``reply`` in place of the message under which ``query``'s button was pressed.
 
-    A photo message can only become another photo; a text answer to a photo message, or an
-    answer to a message that can no longer be edited, is sent as a new message instead, and
-    so is the text card when Telegram cannot fetch the new poster. Pressing the button of what
-    is already shown changes nothing.
+    A photo message can only become another photo; a text answer to a photo message, a chart
+    answering a text message, or an answer to a message that can no longer be edited, is sent
+    as a new message instead, and so is the text card when Telegram cannot fetch the new
+    poster. Pressing the button of what is already shown changes nothing.
     """
     message = query.message if isinstance(query.message, Message) else None
-    if message is not None and message.photo and not reply.photo:
+    if message is not None and (
+        (message.photo and not reply.has_photo) or (not message.photo and reply.chart)
+    ):
         await send(message, reply)
         return
     try:
         if message is not None and message.photo:
-            media = InputMediaPhoto(reply.photo, caption=reply.caption, parse_mode=ParseMode.HTML)
+            media = InputMediaPhoto(await reply.picture(), caption=reply.caption,
+                                    parse_mode=ParseMode.HTML)
             await query.edit_message_media(media, reply_markup=reply.keyboard)
         else:
             await query.edit_message_text(

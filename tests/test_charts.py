@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.chat import charts
+from bot.chat import charts, formatting
 from bot.chat.charts import DPI, MAX_BARS
 from bot.movies.catalog import BoxOffice, Catalog, Choice, DirectedMovie, Found, Kind, MovieRef
+from tests.botapi import USER_ID, BotHarness, Call, bot_message, callback_query, private_message
 
 ROOT = Path(__file__).resolve().parent.parent
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -155,18 +156,65 @@ def test_a_name_is_a_director_a_company_or_a_collection(catalog: Catalog) -> Non
     assert isinstance(matrix, Found) and matrix.value.name == "The Matrix Collection"
 
 
+# -- through the bot --------------------------------------------------------------------------
+
+
+def photo_of(calls: list[Call]) -> Call:
+    photos = [c for c in calls if c.method == "sendPhoto"]
+    assert len(photos) == 1, [c.method for c in calls]
+    return photos[0]
+
+
+def test_chart_command_uploads_a_png_with_a_caption(bot_harness: BotHarness) -> None:
+    call = photo_of(bot_harness.send(private_message("/chart Christopher Nolan")))
+    assert call.chat_id == USER_ID
+    assert call.text is not None and call.text.startswith("📊 <b>Christopher Nolan</b>: ")
+    assert call.upload is not None and png_size(call.upload)[0] == 1280
+
+
+def test_chart_buttons_under_answers_send_the_chart_once_drawn(
+    bot_harness: BotHarness, catalog: Catalog
+) -> None:
+    answer = bot_harness.send(private_message("/director Christopher Nolan"))[0]
+    data = dict(label_data for row in answer.buttons for label_data in row)[formatting.CHART]
+    first = photo_of(bot_harness.send(callback_query(data, message=bot_message(answer.text))))
+    renders = charts.CACHE.renders
+    again = photo_of(bot_harness.send(callback_query(data, message=bot_message(answer.text))))
+    assert charts.CACHE.renders == renders and again.upload == first.upload
+
+    country = bot_harness.send(private_message("/language French"))[0]
+    decade = dict(ld for row in country.buttons for ld in row)[formatting.PER_DECADE]
+    chart = photo_of(bot_harness.send(callback_query(decade, message=bot_message())))
+    assert chart.text == "📊 2,435 movies in <b>French</b>, most in the 2010s (668)."
+
+
+def test_a_chart_chosen_among_names_comes_as_a_new_photo(bot_harness: BotHarness) -> None:
+    choice = bot_harness.send(private_message("/chart Warner"))[0]
+    assert choice.text == "Several names match “Warner”. Which one?"
+    data = choice.buttons[0][0][1]
+    calls = bot_harness.send(callback_query(data, message=bot_message(choice.text)))
+    assert [c.method for c in calls] == ["sendPhoto", "answerCallbackQuery"]
+    missing = bot_harness.send(private_message("/chart zzzqxw"))[0]
+    assert missing.text.startswith("No director, company or collection found for")
+
+
+def test_no_chart_button_for_a_title_in_no_collection(bot_harness: BotHarness) -> None:
+    assert bot_harness.send(private_message("/collection Amelie"))[0].buttons == []
+
+
 def test_matplotlib_is_imported_by_the_first_chart_only() -> None:
     """The bot, and answers that could show a chart, import nothing of matplotlib: startup time
     and memory stay as they were until someone asks for a chart."""
     script = (
         "import sys\n"
         "import main\n"
-        "from bot.chat import charts\n"
+        "from bot.chat.commands import SPECS\n"
         "from bot.movies.catalog import BoxOffice, DirectedMovie, Kind, MovieRef\n"
         "value = BoxOffice(Kind.DIRECTOR, 'A', (DirectedMovie(MovieRef(1, 'B', 2000), 1, 2),))\n"
-        "chart = charts.box_office(value)\n"
+        "shown = SPECS['chart'].show(value)\n"
         "assert 'matplotlib' not in sys.modules, 'imported before any chart'\n"
-        "assert charts.render(chart).startswith(b'\\x89PNG')\n"
+        "from bot.chat import charts\n"
+        "assert charts.render(shown.chart).startswith(b'\\x89PNG')\n"
         "assert 'matplotlib' in sys.modules\n"
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
