@@ -57,11 +57,14 @@ class Reply:
     def has_photo(self) -> bool:
         return bool(self.photo) or self.chart is not None
 
-    async def picture(self) -> str | InputFile | None:
-        """The poster's URL, or the chart's PNG (drawn off the event loop unless cached)."""
+    async def picture(self, *, attach: bool = False) -> str | InputFile | None:
+        """The poster's URL, or the chart's PNG (drawn off the event loop unless cached).
+
+        ``attach`` for a photo inside ``media`` (an edit), which names its file by reference.
+        """
         if self.chart is not None:
             png = await charts.png_async(self.chart)
-            return InputFile(png, filename=CHART_FILE)
+            return InputFile(png, filename=CHART_FILE, attach=attach)
         return self.photo
 
 
@@ -115,7 +118,7 @@ async def edit(query: CallbackQuery, reply: Reply) -> None:
         return
     try:
         if message is not None and message.photo:
-            media = InputMediaPhoto(await reply.picture(), caption=reply.caption,
+            media = InputMediaPhoto(await reply.picture(attach=True), caption=reply.caption,
                                     parse_mode=ParseMode.HTML)
             await query.edit_message_media(media, reply_markup=reply.keyboard)
         else:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.chat import charts, formatting
+from bot.chat import buttons, charts, formatting
 from bot.chat.charts import DPI, MAX_BARS
 from bot.movies.catalog import BoxOffice, Catalog, Choice, DirectedMovie, Found, Kind, MovieRef
 from tests.botapi import USER_ID, BotHarness, Call, bot_message, callback_query, private_message
@@ -220,3 +220,19 @@ def test_matplotlib_is_imported_by_the_first_chart_only() -> None:
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_chart_under_a_chart_is_edited_in_as_an_upload(
+    bot_harness: BotHarness, catalog: Catalog
+) -> None:
+    """A button that edits (a namesake offered under a chart) puts the new chart in place of
+    the old photo: editMessageMedia with the PNG attached."""
+    pixar = catalog.chart("Pixar")
+    assert isinstance(pixar, Found)
+    data = buttons.encode("chart", pixar.ref, catalog.version, edit=True)
+    under = bot_message("📊 an older chart", message_id=555, photo=True)
+    calls = bot_harness.send(callback_query(data, message=under))
+    assert [c.method for c in calls] == ["editMessageMedia", "answerCallbackQuery"]
+    edited = calls[0]
+    assert edited.params["message_id"] == 555 and edited.text is not None
+    assert edited.upload is not None and png_size(edited.upload)[0] == 1280
