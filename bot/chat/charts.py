@@ -272,6 +272,7 @@ def _header(figure: Any, height_in: float, title: str, lines: list[tuple[str, st
 
 
 def _money(chart: MoneyChart) -> Any:
+    from matplotlib.collections import PolyCollection
     from matplotlib.patches import Patch
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -296,10 +297,13 @@ def _money(chart: MoneyChart) -> Any:
     known = [v for bar in chart.bars for v in (bar.budget, bar.revenue) if v]
     top = max(known, default=1)
     rows = range(n)
-    axes.barh([y - 0.2 for y in rows], [bar.budget or 0 for bar in chart.bars], height=0.38,
-              color=BUDGET)
-    axes.barh([y + 0.2 for y in rows], [bar.revenue or 0 for bar in chart.bars], height=0.38,
-              color=REVENUE)
+    # One collection per colour: 60 separate rectangles cost a draw call each.
+    for offset, color, values in ((-0.2, BUDGET, [bar.budget for bar in chart.bars]),
+                                  (0.2, REVENUE, [bar.revenue for bar in chart.bars])):
+        boxes = [[(0, y + offset - 0.19), (v, y + offset - 0.19), (v, y + offset + 0.19),
+                  (0, y + offset + 0.19)] for y, v in zip(rows, values, strict=True) if v]
+        axes.add_collection(PolyCollection(boxes, facecolors=color, edgecolors="none"),
+                            autolim=False)
     pad = top * 0.015
     for y, bar in enumerate(chart.bars):
         end = max(bar.budget or 0, bar.revenue or 0)
