@@ -36,14 +36,14 @@ CACHE_SIZE = 32
 
 DPI = 160
 WIDTH_IN = 8.0
-LABELS_IN = (1.2, 3.2)
+LABELS_IN = (1.2, 3.4)
 """Room left of the bars for the movie labels: as wide as the widest, within these bounds."""
-ROW_IN = 0.34
-HEADER_IN = 1.3
+ROW_IN = 0.38
+HEADER_IN = 1.7
 TICKS_IN = 0.3
 """Room for the money ticks repeated above the bars of a tall chart."""
 FOOTER_IN = 0.5
-LABEL_PT = 10
+LABEL_PT = 11.5
 
 INK = "#1f2328"
 MUTED = "#656d76"
@@ -249,7 +249,8 @@ def render(chart: Chart) -> bytes:
     # Hinting is for small screens' pixels; at 160 dpi text looks the same without it, and
     # rendering the glyphs (most of the drawing) takes a third less time.
     style = {"text.parse_math": False, "text.hinting": "no_hinting", "font.family": "DejaVu Sans",
-             "text.color": INK, "axes.edgecolor": GRID, "xtick.color": MUTED}
+             "text.color": INK, "axes.edgecolor": GRID, "xtick.color": MUTED,
+             "ytick.color": MUTED}
     with matplotlib.rc_context(style):
         figure = _money(chart) if isinstance(chart, MoneyChart) else _counts(chart)
         canvas = FigureCanvasAgg(figure)
@@ -272,9 +273,9 @@ def _figure(height_in: float) -> Any:
 def _header(figure: Any, height_in: float, title: str, lines: list[tuple[str, str]]) -> None:
     """Title and lines of (text, style) at the top left, placed in inches from the top."""
     x = 0.22 / WIDTH_IN
-    figure.text(x, 1 - 0.42 / height_in, _drawable(title), fontsize=15, fontweight="bold")
+    figure.text(x, 1 - 0.42 / height_in, _drawable(title), fontsize=17, fontweight="bold")
     for i, (text, style) in enumerate(lines):
-        figure.text(x, 1 - (0.72 + 0.27 * i) / height_in, _drawable(text), fontsize=10,
+        figure.text(x, 1 - (0.74 + 0.29 * i) / height_in, _drawable(text), fontsize=11.5,
                     color=MUTED, fontstyle=style)
 
 
@@ -296,8 +297,8 @@ def _money(chart: MoneyChart) -> Any:
     figure.legend(
         handles=[Patch(color=BUDGET, label="Budget"), Patch(color=REVENUE, label="Revenue"),
                  Patch(color="none", label="2.5× = revenue ÷ budget")],  # noqa: RUF001
-        loc="center right", bbox_to_anchor=(1 - 0.15 / WIDTH_IN, 1 - 1.05 / height), ncols=3,
-        frameon=False, fontsize=9, handlelength=1.0, handletextpad=0.4, columnspacing=1.2,
+        loc="center left", bbox_to_anchor=(0.12 / WIDTH_IN, 1 - 1.4 / height), ncols=3,
+        frameon=False, fontsize=10.5, handlelength=1.0, handletextpad=0.4, columnspacing=1.2,
     )
     axes = figure.add_axes((left, FOOTER_IN / height, 1 - left - 0.3 / WIDTH_IN,
                             rows_in / height))
@@ -315,13 +316,13 @@ def _money(chart: MoneyChart) -> Any:
     for y, bar in enumerate(chart.bars):
         end = max(bar.budget or 0, bar.revenue or 0)
         if bar.ret is not None:
-            axes.text(end + pad, y, times(bar.ret), va="center", fontsize=9.5,
+            axes.text(end + pad, y, times(bar.ret), va="center", fontsize=11,
                       fontweight="bold", color=GAIN if bar.ret >= 1 else LOSS, clip_on=False)
         else:
-            axes.text(end + pad, y, _unknown(bar), va="center", fontsize=9, color=MUTED,
+            axes.text(end + pad, y, _unknown(bar), va="center", fontsize=10.5, color=MUTED,
                       fontstyle="italic", clip_on=False)
     axes.set_ylim(max(n, 1) - 0.5, -0.5)
-    axes.set_xlim(0, top * 1.2)
+    axes.set_xlim(0, top * 1.22)
     axes.set_yticks([])
     # Plain texts rather than tick labels: a tick is two lines and two texts, measured twice.
     for y, label in enumerate(labels):
@@ -329,7 +330,7 @@ def _money(chart: MoneyChart) -> Any:
                   va="center", fontsize=LABEL_PT, clip_on=False)
     axes.xaxis.set_major_locator(MaxNLocator(5))
     axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _: money(v) if v else "0"))
-    axes.tick_params(axis="x", labelsize=9, length=0, labeltop=tall)
+    axes.tick_params(axis="x", labelsize=10.5, length=0, labeltop=tall)
     axes.grid(axis="x", color=GRID, linewidth=0.8)
     axes.set_axisbelow(True)
     for side in ("top", "right", "left"):
@@ -356,15 +357,15 @@ def _counts(chart: CountChart) -> Any:
     labels = [label for label, _ in chart.bars]
     values = [n for _, n in chart.bars]
     axes.bar(range(len(values)), values, width=0.7, color=DECADE)
-    small = len(values) > 12
+    small = len(values) > 14
     for x, n in enumerate(values):
         if n:
-            axes.text(x, n, f"{n:,}", ha="center", va="bottom", fontsize=8 if small else 9.5)
-    axes.set_xticks(range(len(values)), labels, fontsize=8 if small else 9.5)
+            axes.text(x, n, f"{n:,}", ha="center", va="bottom", fontsize=9 if small else 11)
+    axes.set_xticks(range(len(values)), labels, fontsize=9 if small else 11)
     axes.set_xlim(-0.6, max(len(values), 1) - 0.4)
     axes.set_ylim(0, max(values, default=1) * 1.12 or 1)
     axes.yaxis.set_major_locator(MaxNLocator(5, integer=True))
-    axes.tick_params(axis="y", labelsize=9, length=0)
+    axes.tick_params(axis="y", labelsize=10.5, length=0)
     axes.tick_params(axis="x", length=0)
     axes.grid(axis="y", color=GRID, linewidth=0.8)
     axes.set_axisbelow(True)
