@@ -28,12 +28,14 @@ def answer(catalog: Catalog, spec: QuerySpec, query: Query, page: int = 0) -> Re
                      keyboards.choices(catalog, spec.name, result.options))
     shown = spec.show(result.value)
     page = min(max(page, 0), len(shown.pages) - 1)
+    links = (*shown.links, *spec.see_also(result.value, result.ref))
     rows = [
         keyboards.pager(catalog, spec.name, result.ref, page, len(shown.pages)),
-        *keyboards.link_rows(catalog, shown.links),
+        *keyboards.link_rows(catalog, links),
         *keyboards.also_rows(catalog, spec.name, result.also),
     ]
-    return Reply(shown.pages[page], keyboards.keyboard(rows), shown.photo, shown.caption)
+    return Reply(shown.pages[page], keyboards.keyboard(rows), shown.photo, shown.caption,
+                 shown.chart)
 
 
 def answer_button(catalog: Catalog, button: Button | None) -> Reply | None:

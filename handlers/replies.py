@@ -12,17 +12,20 @@ from telegram import (
     Bot,
     CallbackQuery,
     InlineKeyboardMarkup,
+    InputFile,
     InputMediaPhoto,
     LinkPreviewOptions,
     Message,
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import AIORateLimiter
+
+from bot.chat import charts
 
 logger = logging.getLogger(__name__)
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+CHART_FILE = "chart.png"
 UNEDITABLE = ("message can't be edited", "message to edit not found")
 """Telegram's words for a message that cannot take the answer in place."""
 
@@ -41,16 +44,32 @@ def poster_preview(poster: str | None) -> LinkPreviewOptions:
 @dataclass(frozen=True, slots=True)
 class Reply:
     """One answer, ready to send: HTML ``text`` (4,096 characters at most), its buttons, and
-    for movie cards a poster ``photo`` URL with a shorter ``caption`` (1,024 at most)."""
+    for movie cards a poster ``photo`` URL with a shorter ``caption`` (1,024 at most); for
+    charts the ``chart`` whose PNG is uploaded as the photo."""
 
     text: str
     keyboard: InlineKeyboardMarkup | None = None
     photo: str | None = None
     caption: str | None = None
+    chart: charts.Chart | None = None
 
     @property
     def preview(self) -> LinkPreviewOptions:
         return poster_preview(self.photo)
+
+    @property
+    def has_photo(self) -> bool:
+        return bool(self.photo) or self.chart is not None
+
+    async def picture(self, *, attach: bool = False) -> str | InputFile | None:
+        """The poster's URL, or the chart's PNG (drawn off the event loop unless cached).
+
+        ``attach`` for a photo inside ``media`` (an edit), which names its file by reference.
+        """
+        if self.chart is not None:
+            png = await charts.png_async(self.chart)
+            return InputFile(png, filename=CHART_FILE, attach=attach)
+        return self.photo
 
 
 def chat_gone(exc: TelegramError) -> bool:
@@ -72,8 +91,7 @@ async def send_to(bot: Bot, chat_id: int, reply: Reply, *,
     ``before_send`` is awaited right before each request goes out (the poster, then the text
     card if Telegram refuses the poster): what it raises stops the request. A rate limiter runs
     it itself, after any wait in its queue (``rate_limit_args={"before_send": hook}``); without
-    one, or with python-telegram-bot's ``AIORateLimiter``, it is awaited here, just before the
-    call.
+    one it is awaited here, just before the call.
     """
     if before_send is None:
         return await _deliver(reply, partial(bot.send_photo, chat_id),
@@ -84,14 +102,10 @@ async def send_to(bot: Bot, chat_id: int, reply: Reply, *,
 
 def _hooked(bot: Bot, method: Callable[..., Awaitable[Message]], chat_id: int,
             before_send: BeforeSend) -> Callable[..., Awaitable[Message]]:
-    """``method`` for ``chat_id`` with ``before_send`` run right before its request goes out.
-
-    python-telegram-bot's own ``AIORateLimiter`` reads ``rate_limit_args`` as a retry count and
-    has no hook: for it the hook is awaited here, before the limiter's queue, so a caller that
-    needs the hook to run as the request leaves keeps its sends below the limiter's rate.
-    """
-    limiter = getattr(bot, "rate_limiter", None)
-    if limiter is not None and type(limiter) is not AIORateLimiter:
+    """``method`` for ``chat_id`` with ``before_send`` run right before its request goes out:
+    by the rate limiter (:class:`bot.app.limiter.Limiter`) once the request has its slot, or
+    here when the bot has no limiter."""
+    if getattr(bot, "rate_limiter", None) is not None:
         return partial(method, chat_id, rate_limit_args={"before_send": before_send})
 
     async def call(*args: Any, **kwargs: Any) -> Message:
@@ -103,10 +117,11 @@ def _hooked(bot: Bot, method: Callable[..., Awaitable[Message]], chat_id: int,
 
 async def _deliver(reply: Reply, send_photo: Callable[..., Awaitable[Message]],
                    send_text: Callable[..., Awaitable[Message]]) -> Message:
-    """The poster with the caption when there is one and Telegram takes it, else the text."""
-    if reply.photo and reply.caption is not None:
+    """The poster or chart with the caption when there is one and Telegram takes it, else the
+    text."""
+    if reply.has_photo and reply.caption is not None:
         try:
-            return await send_photo(reply.photo, caption=reply.caption,
+            return await send_photo(await reply.picture(), caption=reply.caption,
                                     reply_markup=reply.keyboard)
         except BadRequest as exc:
             if chat_gone(exc):
@@ -119,18 +134,21 @@ async def _deliver(reply: Reply, send_photo: Callable[..., Awaitable[Message]],
 async def edit(query: CallbackQuery, reply: Reply) -> None:
     """Put ``reply`` in place of the message under which ``query``'s button was pressed.
 
-    A photo message can only become another photo; a text answer to a photo message, or an
-    answer to a message that can no longer be edited, is sent as a new message instead, and
-    so is the text card when Telegram cannot fetch the new poster. Pressing the button of what
-    is already shown changes nothing.
+    A photo message can only become another photo; a text answer to a photo message, a chart
+    answering a text message, or an answer to a message that can no longer be edited, is sent
+    as a new message instead, and so is the text card when Telegram cannot fetch the new
+    poster. Pressing the button of what is already shown changes nothing.
     """
     message = query.message if isinstance(query.message, Message) else None
-    if message is not None and message.photo and not reply.photo:
+    if message is not None and (
+        (message.photo and not reply.has_photo) or (not message.photo and reply.chart)
+    ):
         await send(message, reply)
         return
     try:
-        if message is not None and message.photo and reply.photo:
-            media = InputMediaPhoto(reply.photo, caption=reply.caption, parse_mode=ParseMode.HTML)
+        picture = await reply.picture(attach=True)
+        if message is not None and message.photo and picture is not None:
+            media = InputMediaPhoto(picture, caption=reply.caption, parse_mode=ParseMode.HTML)
             await query.edit_message_media(media, reply_markup=reply.keyboard)
         else:
             await query.edit_message_text(

@@ -202,7 +202,7 @@ def test_long_answers_are_paginated_with_prev_next_editing_one_message(
     assert first.text.startswith("🎬 <b>John Ford</b>: 68 movies")
     assert first.text.endswith("<i>Page 1/2</i>")
     assert len(first.text) <= formatting.MESSAGE_LIMIT
-    assert labels(first) == [NEXT]
+    assert labels(first) == [NEXT, formatting.CHART]
     nxt = pressed(first, NEXT, catalog)
     assert (nxt.action, nxt.ref.kind, nxt.page, nxt.edit) == ("director", Kind.DIRECTOR, 1, True)
 
@@ -213,7 +213,7 @@ def test_long_answers_are_paginated_with_prev_next_editing_one_message(
     assert (page2.method, page2.params["message_id"]) == ("editMessageText", 777)
     assert page2.text.endswith("<i>Page 2/2</i>")
     assert len(page2.text) <= formatting.MESSAGE_LIMIT
-    assert labels(page2) == [PREV]
+    assert labels(page2) == [PREV, formatting.CHART]
     assert "Cheyenne Autumn (1964)" in page2.text
 
     back = bot_harness.send(callback_query(page2.buttons[0][0][1], message=under))[0]
@@ -347,10 +347,10 @@ def test_every_page_keeps_the_same_named_alternatives(
 
     monkeypatch.setitem(SPECS, "director", dataclasses.replace(SPECS["director"], ask=director))
     first = only(bot_harness.send(private_message("/director John Ford")), "sendMessage")
-    assert labels(first) == [NEXT, "↪ John Ford (another)"]
+    assert labels(first) == [NEXT, formatting.CHART, "↪ John Ford (another)"]
     page2 = bot_harness.send(callback_query(first.buttons[0][0][1], message=bot_message()))[0]
     assert page2.text.endswith("<i>Page 2/2</i>")
-    assert labels(page2) == [PREV, "↪ John Ford (another)"]
+    assert labels(page2) == [PREV, formatting.CHART, "↪ John Ford (another)"]
 
 
 def test_expired_and_foreign_buttons(bot_harness: BotHarness) -> None:
@@ -447,7 +447,7 @@ def test_menu_is_registered_with_set_my_commands(bot_harness: BotHarness) -> Non
     call = only(bot_harness.request.of("setMyCommands"), "setMyCommands")
     menu = {c["command"]: c["description"] for c in call.params["commands"]}
     assert list(menu) == ["start", "movie", "runtime", "recommend", "director", "collection",
-                          "company", "country", "language", "daily", "help"]
+                          "company", "chart", "country", "language", "daily", "help"]
     assert all(0 < len(d) <= 256 for d in menu.values())
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from html.parser import HTMLParser
 from typing import Any, TextIO
@@ -65,6 +66,13 @@ def plain_text(html: str) -> str:
     return "".join(parser.parts)
 
 
+def save_png(data: bytes) -> str:
+    """Write an uploaded picture (a chart) to a temporary file, for a terminal to point at."""
+    with tempfile.NamedTemporaryFile(prefix="movie-bot-", suffix=".png", delete=False) as file:
+        file.write(data)
+    return file.name
+
+
 class Console:
     """One private chat with the bot; :meth:`say` a line, read what the bot answered."""
 
@@ -106,7 +114,9 @@ class Console:
             if call.method in ("sendPhoto", "editMessageMedia"):
                 photo = (media or {}).get("media") or p.get("photo")
                 caption = (media or {}).get("caption") or p.get("caption") or ""
-                out.append(f"[poster: {photo}]\n{plain_text(caption)}")
+                upload = call.upload
+                shown = f"[photo: {save_png(upload)}]" if upload else f"[poster: {photo}]"
+                out.append(f"{shown}\n{plain_text(caption)}")
             elif call.method in ("sendMessage", "editMessageText"):
                 out.append(plain_text(p.get("text", "")))
             elif call.method == "answerCallbackQuery" and (p.get("text") or p.get("url")):

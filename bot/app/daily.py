@@ -71,9 +71,8 @@ POSTS_IN_FLIGHT = 16
 """Posts whose requests may be out at once; the others wait for their turn, unmarked."""
 
 POSTS_PER_SECOND = 25.0
-"""How fast posts go out: below the rate limiter's 30 messages a second, so that a post marked
-``sending`` goes out at once instead of waiting in the limiter's queue (python-telegram-bot's
-``AIORateLimiter`` cannot mark it as it leaves that queue)."""
+"""How fast posts go out: below the rate limiter's 30 messages a second, so a burst of posts
+neither fills the limiter's queue nor holds back the replies to users."""
 
 _NOT_SENT = (
     httpx.ConnectError,

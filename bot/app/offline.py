@@ -29,6 +29,9 @@ GROUP_ID = -1_001_234_567_890
 QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query id is invalid"
 """Telegram's refusal of a second ``answerCallbackQuery`` for one query."""
 
+ATTACH = "attach://"
+"""How a parameter names a file uploaded beside it (multipart)."""
+
 Result = Any
 """A Bot API ``result``: a JSON-ready dict, list or scalar."""
 
@@ -63,6 +66,15 @@ class Call:
             [(b["text"], b.get("callback_data") or b.get("url") or "") for b in row]
             for row in markup.get("inline_keyboard", [])
         ]
+
+    @property
+    def upload(self) -> bytes | None:
+        """The file uploaded as the photo of a sendPhoto or editMessageMedia; None for a URL."""
+        media = self.params.get("media")
+        photo = media.get("media") if isinstance(media, dict) else self.params.get("photo")
+        if isinstance(photo, str) and photo.startswith(ATTACH):
+            photo = self.params.get(photo.removeprefix(ATTACH))
+        return photo if isinstance(photo, bytes) else None
 
     @property
     def reply_to(self) -> int | None:
@@ -232,6 +244,9 @@ class OfflineRequest(BaseRequest):
         api_method = url.rsplit("/", 1)[-1]
         # A JSON round trip, as over HTTP: enums become strings, tuples lists.
         params = json.loads(json.dumps(request_data.parameters)) if request_data else {}
+        if request_data is not None and request_data.contains_files:
+            for name, (_filename, content, _mimetype) in request_data.multipart_data.items():
+                params[name] = content if isinstance(content, bytes) else content.read()
         status, body = self.api.handle(api_method, params)
         return status, json.dumps(body).encode()
 

@@ -16,8 +16,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.chat import formatting
-from bot.movies.catalog import Answer, Catalog, Kind, Movie, Recommendations, Ref
+from bot.chat import charts, formatting
+from bot.movies.catalog import (
+    Answer,
+    BoxOffice,
+    Catalog,
+    Decades,
+    Kind,
+    Movie,
+    NoCollection,
+    Recommendations,
+    Ref,
+)
 
 Query = str | Ref
 
@@ -34,12 +44,14 @@ class Link:
 @dataclass(frozen=True, slots=True)
 class Shown:
     """An answer ready to show: one or more HTML pages (Prev/Next between them), buttons to
-    other answers, and for movie cards a poster ``photo`` URL with a shorter ``caption``."""
+    other answers, and for movie cards a poster ``photo`` URL with a shorter ``caption``; for
+    charts the ``chart`` to draw as the photo (its PNG is made when sent, off the event loop)."""
 
     pages: tuple[str, ...]
     links: tuple[Link, ...] = ()
     photo: str | None = None
     caption: str | None = None
+    chart: charts.Chart | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +70,9 @@ class QuerySpec(Command):
 
     ``code`` is the action in callback data (a few letters: Telegram allows 64 bytes).
     ``refs`` are the kinds of :class:`Ref` its buttons may carry (``kind`` by default).
+    ``see_also`` gives buttons to other answers about the same thing (the 📊 chart of a
+    director), from the answer's value and reference. ``what`` is what the argument names
+    when not just ``kind``.
     """
 
     code: str
@@ -67,11 +82,13 @@ class QuerySpec(Command):
     refs: frozenset[Kind] = field(default=frozenset())
     paged: bool = False
     needs_recommender: bool = False
+    see_also: Callable[[Any, Ref], tuple[Link, ...]] = lambda value, ref: ()
+    what: str = ""
 
     @property
     def noun(self) -> str:
         """What the argument names, for "Which movie?"."""
-        return self.kind.value
+        return self.what or self.kind.value
 
     def accepts(self, ref: Ref) -> bool:
         """Whether a button of this action may point at ``ref``."""
@@ -109,6 +126,27 @@ def _recommendations(found: Recommendations) -> Shown:
     return Shown((formatting.recommendations(found.movie, found.picks),), links)
 
 
+def _chart(value: BoxOffice | Decades) -> Shown:
+    """A chart as the photo, its totals as the caption (and as the text where no photo goes)."""
+    if isinstance(value, BoxOffice):
+        chart: charts.Chart = charts.box_office(value)
+        text = formatting.box_office_caption(value)
+    else:
+        chart = charts.decades(value)
+        text = formatting.decades_caption(value)
+    return Shown((text,), caption=text, chart=chart)
+
+
+def _chart_button(label: str) -> Callable[[Any, Ref], tuple[Link, ...]]:
+    """A button to the chart of what was answered (not of a title in no collection)."""
+    def links(value: Any, ref: Ref) -> tuple[Link, ...]:
+        return () if isinstance(value, NoCollection) else (Link(label, "chart", ref),)
+    return links
+
+
+CHART_BUTTON = _chart_button(formatting.CHART)
+DECADES_BUTTON = _chart_button(formatting.PER_DECADE)
+
 MOVIE = QuerySpec(
     name="movie", description="A movie's card: cast, money, plot, links", argument="<title>",
     example="Toy Story", code="mv", kind=Kind.MOVIE, ask=Catalog.movie, show=card,
@@ -129,27 +167,35 @@ QUERIES = (
         name="director", description="A director's movies, revenue and return",
         argument="<name>", example="Christopher Nolan", code="dir", kind=Kind.DIRECTOR,
         ask=Catalog.director, show=_pages(formatting.director), paged=True,
+        see_also=CHART_BUTTON,
     ),
     QuerySpec(
         name="collection", description="The movies of a series, and its revenue",
         argument="<name or title>", example="Harry Potter", code="col",
         kind=Kind.COLLECTION, refs=frozenset({Kind.MOVIE}), ask=Catalog.collection,
-        show=_pages(formatting.collection), paged=True,
+        show=_pages(formatting.collection), paged=True, see_also=CHART_BUTTON,
     ),
     QuerySpec(
         name="company", description="A production company's movies and revenue",
         argument="<name>", example="Pixar", code="co", kind=Kind.COMPANY,
-        ask=Catalog.company, show=_text(formatting.company),
+        ask=Catalog.company, show=_text(formatting.company), see_also=CHART_BUTTON,
+    ),
+    QuerySpec(
+        name="chart", description="A director's, company's or series' box office, drawn",
+        argument="<name>", example="Christopher Nolan", code="ch", kind=Kind.DIRECTOR,
+        refs=frozenset({Kind.COMPANY, Kind.COLLECTION, Kind.MOVIE, Kind.COUNTRY,
+                        Kind.LANGUAGE}),
+        ask=Catalog.chart, show=_chart, what="director, company or collection",
     ),
     QuerySpec(
         name="country", description="How many movies a country produced",
         argument="<name or code>", example="Japan", code="cty", kind=Kind.COUNTRY,
-        ask=Catalog.country, show=_text(formatting.country),
+        ask=Catalog.country, show=_text(formatting.country), see_also=DECADES_BUTTON,
     ),
     QuerySpec(
         name="language", description="How many movies are in a language",
         argument="<name or code>", example="French", code="lang", kind=Kind.LANGUAGE,
-        ask=Catalog.language, show=_text(formatting.language),
+        ask=Catalog.language, show=_text(formatting.language), see_also=DECADES_BUTTON,
     ),
 )
 """The commands that ask the catalog, in menu order."""

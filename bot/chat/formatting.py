@@ -15,11 +15,14 @@ from bot.daily.policy import describe_delay
 from bot.daily.store import Subscription
 from bot.daily.zones import zone_label
 from bot.movies.catalog import (
+    BoxOffice,
     Choice,
     CollectionInfo,
     CompanyStats,
     CountryCount,
+    Decades,
     DirectorStats,
+    Kind,
     LanguageCount,
     Movie,
     MovieRef,
@@ -32,6 +35,8 @@ POSTER_BASE = "https://image.tmdb.org/t/p/w342"
 THUMBNAIL_BASE = "https://image.tmdb.org/t/p/w92"
 TMDB_MOVIE = "https://www.themoviedb.org/movie/"
 IMDB_TITLE = "https://www.imdb.com/title/"
+CHART = "📊 Chart"
+PER_DECADE = "📊 Movies per decade"
 
 def h(text: object) -> str:
     """HTML-escape anything for Telegram's HTML parse mode."""
@@ -171,7 +176,7 @@ def choice(result: Choice) -> str:
     Only a blank query asks for a name; one with nothing searchable in it (``🎬🍿``) is a
     query all the same, found nowhere.
     """
-    noun = result.kind.value
+    noun = result.noun or result.kind.value
     query = h(truncate(result.query, 60))
     if not result.query.strip():
         return f"Please give a {noun} name."
@@ -423,3 +428,25 @@ def _daily_meant(error: BadZoneOrGenre) -> str:
     if zones or genres:
         return f" Did you mean {zones or 'the genre ' + genres}?"
     return ""
+
+
+def box_office_caption(result: BoxOffice) -> str:
+    """The line under a box-office chart: whose, how many movies, revenue and return."""
+    movies = len(result.movies)
+    text = (
+        f"📊 <b>{h(result.name)}</b>: {count(movies, 'movie')}, revenue "
+        f"{money(result.total_revenue or None)} ({result.known_revenue:,} of {movies:,} known)"
+    )
+    if result.overall_return is not None:
+        text += f", return {times(result.overall_return)}"
+    return text + "."
+
+
+def decades_caption(result: Decades) -> str:
+    """The line under a movies-per-decade chart."""
+    where = "from" if result.kind is Kind.COUNTRY else "in"
+    busiest = max(result.counts, key=lambda dc: dc[1], default=None)
+    text = f"📊 {count(result.total, 'movie')} {where} <b>{h(result.name)}</b>"
+    if busiest is not None and busiest[1]:
+        text += f", most in the {busiest[0]}s ({busiest[1]:,})"
+    return text + "."

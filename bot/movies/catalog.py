@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -20,7 +20,15 @@ import polars as pl
 import pycountry
 
 from bot.movies.datafiles import DATA_DIR, MOVIES_FILE, fingerprint
-from bot.movies.matching import Ambiguous, NameIndex, NotFound, Resolved, normalize
+from bot.movies.matching import (
+    TIE_MARGIN,
+    Ambiguous,
+    Candidate,
+    NameIndex,
+    NotFound,
+    Resolved,
+    normalize,
+)
 from bot.movies.recommender import NotEnoughData, Recommender
 
 T = TypeVar("T")
@@ -132,6 +140,8 @@ class Choice:
     ambiguous: bool
     options: tuple[Option, ...]
     empty: bool = False
+    noun: str = ""
+    """What was looked for, when not just ``kind`` (a name of several kinds)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +257,49 @@ class DirectorStats:
 
 
 @dataclass(frozen=True, slots=True)
+class BoxOffice:
+    """A director's, company's or collection's movies with their money, in release order."""
+
+    kind: Kind
+    name: str
+    movies: tuple[DirectedMovie, ...]
+
+    @property
+    def total_revenue(self) -> int:
+        return sum(m.revenue for m in self.movies if m.revenue)
+
+    @property
+    def known_revenue(self) -> int:
+        return sum(1 for m in self.movies if m.revenue)
+
+    @property
+    def both_known(self) -> int:
+        return sum(1 for m in self.movies if m.ret is not None)
+
+    @property
+    def overall_return(self) -> float | None:
+        """Revenue / budget summed over the movies with both known."""
+        both = [m for m in self.movies if m.ret is not None]
+        budget = sum(m.budget or 0 for m in both)
+        return sum(m.revenue or 0 for m in both) / budget if budget else None
+
+
+@dataclass(frozen=True, slots=True)
+class Decades:
+    """How many of a country's or language's movies came out in each decade.
+
+    ``counts`` has every decade from the first to the last (``(1990, 12)``), gaps as 0;
+    ``undated`` movies are in ``total`` but in no decade.
+    """
+
+    kind: Kind
+    name: str
+    total: int
+    counts: tuple[tuple[int, int], ...]
+    undated: int
+
+
+@dataclass(frozen=True, slots=True)
 class Recommendations:
     """Movies like ``movie``, each with a short reason; empty when the data says too little."""
 
@@ -255,6 +308,18 @@ class Recommendations:
 
 
 Answer = Found[T] | Choice
+
+CHARTED = (Kind.DIRECTOR, Kind.COMPANY, Kind.COLLECTION)
+"""What a chart's name may be, in the order a tie between kinds lists them."""
+CHARTED_NOUN = "director, company or collection"
+MAX_MIXED_OPTIONS = 8
+
+
+def _candidates(match: Resolved | Ambiguous) -> tuple[Candidate, ...]:
+    """A match's candidates: the resolved one first, or the tied ones by popularity."""
+    if isinstance(match, Resolved):
+        return (match.candidate, *match.alternatives)
+    return match.candidates
 
 
 @dataclass(frozen=True, slots=True)
@@ -526,6 +591,35 @@ class Catalog:
             return self._found(Kind.MOVIE, by_title, self._collection_of_movie)
         return self._choice(Kind.MOVIE, by_title)
 
+    def chart(self, query: str | Ref) -> Answer[BoxOffice | Decades]:
+        """What a chart of ``query`` shows: a director's, company's or collection's box office,
+        or by button a country's or language's movies per decade.
+
+        A name is looked up as a director, a company and a collection at once: the best match
+        wins when it beats the others by more than the matching's tie margin (``Christopher
+        Nolan`` is a director, ``Pixar`` a company); near-equal matches of different kinds are
+        asked as one choice. A movie's reference charts its collection.
+        """
+        if isinstance(query, Ref):
+            return self._chart_of(query)
+        matches = {kind: self._index(kind).resolve(query) for kind in CHARTED}
+        found = {k: _candidates(m) for k, m in matches.items() if not isinstance(m, NotFound)}
+        if found:
+            score = {k: max(c.score for c in cands) for k, cands in found.items()}
+            best = max(score.values())
+            top = {k: c for k, c in found.items() if score[k] >= best - TIE_MARGIN}
+            if len(top) > 1:
+                return self._mixed_choice(query, top, ambiguous=True)
+            ((kind, _),) = top.items()
+            match = matches[kind]
+            if isinstance(match, Resolved):
+                return self._found(kind, match, lambda key: self._box_office(kind, key))
+            return self._choice(kind, match)
+        missing = {k: m for k, m in matches.items() if isinstance(m, NotFound)}
+        suggested = {k: m.suggestions for k, m in missing.items()}
+        empty = all(m.empty for m in missing.values())
+        return self._mixed_choice(query, suggested, ambiguous=False, empty=empty)
+
     def label(self, ref: Ref) -> str | None:
         """What a button pointing at ``ref`` says; None when ``ref`` points at nothing."""
         key = self._key(ref)
@@ -608,6 +702,63 @@ class Catalog:
         if name is None:
             return NoCollection(self.movie_ref(row))
         return self._collection_info(bisect_left(self._collections.names, name))
+
+    def _chart_of(self, ref: Ref) -> Answer[BoxOffice | Decades]:
+        nothing = Choice(ref.kind, "", ambiguous=False, options=())
+        kind = ref.kind
+        if kind is Kind.MOVIE:
+            row = self._key(ref)
+            name = None if row is None else self.movies["collection"][row]
+            if name is None:
+                return nothing
+            key = bisect_left(self._collections.names, name)
+            return Found(self._box_office(Kind.COLLECTION, key), Ref(Kind.COLLECTION, key))
+        if kind in CHARTED:
+            return self._answer(kind, ref, lambda key: self._box_office(kind, key))
+        if kind in (Kind.COUNTRY, Kind.LANGUAGE):
+            return self._answer(kind, ref, lambda key: self._decades(kind, key))
+        return nothing
+
+    def _mixed_choice(self, query: str, matches: Mapping[Kind, Sequence[Candidate]],
+                      ambiguous: bool, empty: bool = False) -> Choice:
+        """One choice among entities of several kinds, each label saying its kind: the best
+        matches first, then those with more movies."""
+        ranked = sorted(
+            ((kind, c) for kind, cands in matches.items() for c in cands),
+            key=lambda kc: (-kc[1].score, -len(self._entities(kc[0]).rows[kc[1].key])),
+        )
+        options = tuple(
+            Option(self._ref(kind, c.key), f"{self._label(kind, c.key)} ({kind.value})")
+            for kind, c in ranked[:MAX_MIXED_OPTIONS]
+        )
+        noun = "name" if ambiguous else CHARTED_NOUN
+        return Choice(Kind.DIRECTOR, query, ambiguous, options, empty, noun)
+
+    def _entities(self, kind: Kind) -> _Entities:
+        return {Kind.DIRECTOR: self.directors, Kind.COMPANY: self.companies,
+                Kind.COLLECTION: self._collections}[kind]
+
+    def _box_office(self, kind: Kind, key: int) -> BoxOffice:
+        entities = self._entities(kind)
+        frame = self._frame(entities.movie_rows(key))
+        movies = tuple(
+            DirectedMovie(MovieRef(i, t, y), b, r) for i, t, y, b, r in frame.iter_rows()
+        )
+        return BoxOffice(kind, entities.names[key], movies)
+
+    def _decades(self, kind: Kind, key: int) -> Decades:
+        if kind is Kind.COUNTRY:
+            entity: CountryCount | LanguageCount = self._countries[key]
+            rows = pl.col("country_codes").list.contains(entity.code)
+        else:
+            entity = self._languages[key]
+            rows = pl.col("original_language") == entity.code
+        years = self.movies.lazy().filter(rows).select("year").collect()["year"]
+        decades = (years.drop_nulls() // 10 * 10).value_counts()
+        per = dict(decades.iter_rows())
+        span = range(min(per), max(per) + 10, 10) if per else range(0)
+        counts = tuple((decade, per.get(decade, 0)) for decade in span)
+        return Decades(kind, entity.name, years.len(), counts, years.null_count())
 
     def _recommendations(self, row: int, k: int) -> Recommendations:
         if self.recommender is None:
