@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from bot.chat.formatting import count, money, times, truncate
-from bot.movies.catalog import BoxOffice, Decades, Kind
+from bot.movies.catalog import BoxOffice, Decades, Kind, return_on
 
 MAX_BARS = 30
 """Movies in one chart: a larger set shows its top earners (said in the title)."""
@@ -68,7 +68,7 @@ class MoneyBar:
 
     @property
     def ret(self) -> float | None:
-        return self.revenue / self.budget if self.budget and self.revenue else None
+        return return_on(self.budget, self.revenue)
 
 
 @dataclass(frozen=True, slots=True)

@@ -228,6 +228,11 @@ class CompanyStats:
     top: tuple[MovieRef, ...]
 
 
+def return_on(budget: int | None, revenue: int | None) -> float | None:
+    """Revenue / budget, when both are known."""
+    return revenue / budget if budget and revenue else None
+
+
 @dataclass(frozen=True, slots=True)
 class DirectedMovie:
     movie: MovieRef
@@ -236,8 +241,7 @@ class DirectedMovie:
 
     @property
     def ret(self) -> float | None:
-        """Revenue / budget, when both are known."""
-        return self.revenue / self.budget if self.budget and self.revenue else None
+        return return_on(self.budget, self.revenue)
 
 
 @dataclass(frozen=True, slots=True)
