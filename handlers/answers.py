@@ -1,15 +1,17 @@
 """What a query command answers: its spec's catalog question, shown, with its buttons.
 
-Every way of asking (a command, the next message in a private chat, a button, a deep link)
-ends here with a :class:`~bot.chat.commands.QuerySpec`, what the user typed or a :class:`Ref`,
-and a page; :func:`answer` returns the :class:`Reply` to send.
+Every way of asking (a command, the next message in a private chat, a question in plain
+words, a button, a deep link) ends here with a :class:`~bot.chat.commands.QuerySpec`, what the
+user typed or a :class:`Ref`, and a page; :func:`answer` returns the :class:`Reply` to send.
 """
 
 from __future__ import annotations
 
-from bot.chat import formatting
+from dataclasses import replace
+
+from bot.chat import formatting, questions
 from bot.chat.buttons import Button
-from bot.chat.commands import SPECS, Query, QuerySpec
+from bot.chat.commands import SPECS, Link, Query, QuerySpec
 from bot.movies.catalog import Catalog, Choice, Ref
 from handlers import keyboards
 from handlers.replies import Reply
@@ -30,7 +32,7 @@ def answer(catalog: Catalog, spec: QuerySpec, query: Query, page: int = 0) -> Re
     page = min(max(page, 0), len(shown.pages) - 1)
     rows = [
         keyboards.pager(catalog, spec.name, result.ref, page, len(shown.pages)),
-        *keyboards.link_rows(catalog, shown.links),
+        *keyboards.link_rows(catalog, shown.links_of(page)),
         *keyboards.also_rows(catalog, spec.name, result.also),
     ]
     return Reply(shown.pages[page], keyboards.keyboard(rows), shown.photo, shown.caption)
@@ -42,3 +44,22 @@ def answer_button(catalog: Catalog, button: Button | None) -> Reply | None:
     if button is None:
         return None
     return answer(catalog, SPECS[button.action], button.ref, button.page)
+
+
+def answer_text(catalog: Catalog, text: str) -> Reply | None:
+    """The reply to a message in plain words: the answer of the command it asks
+    (:func:`bot.chat.questions.interpret`), or what the bot can do when it asks none."""
+    intent = questions.interpret(catalog, text)
+    if isinstance(intent, questions.Ask):
+        return answer(catalog, SPECS[intent.action], intent.query)
+    if isinstance(intent, questions.Discover):
+        if intent.like is None:
+            return answer(catalog, SPECS["discover"], intent.filters)
+        filters = intent.filters
+        within = replace(SPECS["recommend"],
+                         ask=lambda c, q: c.recommend(q, within=filters))
+        return answer(catalog, within, intent.like)
+    closest = catalog.label(intent.closest) if intent.closest is not None else None
+    links = [Link(f"🎬 {closest}", "movie", intent.closest)] if intent.closest and closest else []
+    return Reply(formatting.not_understood(closest),
+                 keyboards.keyboard(keyboards.link_rows(catalog, links)))

@@ -16,10 +16,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.chat import formatting
-from bot.movies.catalog import Answer, Catalog, Kind, Movie, Recommendations, Ref
+from bot.chat import formatting, questions
+from bot.movies.catalog import (
+    Answer,
+    Catalog,
+    Choice,
+    Discovered,
+    Kind,
+    Movie,
+    Recommendations,
+    Ref,
+)
+from bot.movies.discovery import Filters
 
-Query = str | Ref
+Query = str | Ref | Filters
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +50,12 @@ class Shown:
     links: tuple[Link, ...] = ()
     photo: str | None = None
     caption: str | None = None
+    page_links: tuple[tuple[Link, ...], ...] = ()
+    """Buttons of one page only (a discovery's movies), after ``links``."""
+
+    def links_of(self, page: int) -> tuple[Link, ...]:
+        """The buttons under page ``page``."""
+        return self.links + (self.page_links[page] if page < len(self.page_links) else ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +125,28 @@ def _recommendations(found: Recommendations) -> Shown:
     return Shown((formatting.recommendations(found.movie, found.picks),), links)
 
 
+def _discovery(found: Discovered) -> Shown:
+    """Ten movies a page, a button under each to its card."""
+    pages = formatting.discovery(found)
+    per_page = formatting.DISCOVERY_PAGE
+    links = tuple(
+        tuple(Link(f"🎬 {m.movie.label}", "movie", Ref(Kind.MOVIE, m.movie.id))
+              for m in found.movies[i:i + per_page])
+        for i in range(0, len(found.movies), per_page)
+    )
+    return Shown(tuple(pages), page_links=links)
+
+
+def _discover(catalog: Catalog, query: Query) -> Answer[Discovered]:
+    """``/discover`` about filters, a button's packed filters, or words to read them from."""
+    if isinstance(query, str):
+        filters = questions.filters_of(catalog, query)
+        if filters is None:
+            return Choice(Kind.DISCOVERY, query, ambiguous=False, options=())
+        query = filters
+    return catalog.discover(query)
+
+
 MOVIE = QuerySpec(
     name="movie", description="A movie's card: cast, money, plot, links", argument="<title>",
     example="Toy Story", code="mv", kind=Kind.MOVIE, ask=Catalog.movie, show=card,
@@ -150,6 +188,11 @@ QUERIES = (
         name="language", description="How many movies are in a language",
         argument="<name or code>", example="French", code="lang", kind=Kind.LANGUAGE,
         ask=Catalog.language, show=_text(formatting.language),
+    ),
+    QuerySpec(
+        name="discover", description="Movies by genre, years, length, language, country",
+        argument="<what you feel like>", example="good comedy 90s", code="dsc",
+        kind=Kind.DISCOVERY, ask=_discover, show=_discovery, paged=True,
     ),
 )
 """The commands that ask the catalog, in menu order."""

@@ -25,6 +25,8 @@ from bot.movies.catalog import (
     CompanyStats,
     CountryCount,
     DirectorStats,
+    Discovered,
+    Kind,
     LanguageCount,
     Movie,
     MovieRef,
@@ -170,6 +172,69 @@ def director(result: DirectorStats) -> list[str]:
     return paginate(header, lines)
 
 
+DISCOVERY_PAGE = 10
+"""Movies per page of a discovery."""
+
+
+def criteria(result: Discovered) -> str:
+    """The filters a discovery understood, written back: ``Comedy · 1990-1999 · sorted by
+    rating``."""
+    return " · ".join((*result.criteria, f"sorted by {result.sort.value}"))
+
+
+def discovery(result: Discovered) -> list[str]:
+    """The matches, ten a page, each with its rating and runtime; or, when none, the filter
+    that left none."""
+    understood = h(criteria(result))
+    if not result.movies:
+        if result.emptied_by is None:
+            return [f"🔎 No movie matches <i>{understood}</i>."]
+        return [
+            f"🔎 No movie matches <i>{understood}</i>: none is left once "
+            f"“{h(result.emptied_by)}” applies. Try without it, or widen it."
+        ]
+    shown = len(result.movies)
+    listed = f"the top {shown:,}" if shown < result.total else "all"
+    header = f"🔎 <i>{understood}</i>\n{count(result.total, 'movie')} match; {listed} below.\n\n"
+    lines = [
+        f"{i}. {title(m.movie)} — ⭐ {m.rating:.1f}"
+        + (f" · {m.runtime} min" if m.runtime else "")
+        for i, m in enumerate(result.movies, 1)
+    ]
+    chunks = [lines[i:i + DISCOVERY_PAGE] for i in range(0, len(lines), DISCOVERY_PAGE)]
+    total = len(chunks)
+    footer = "\n\n<i>Page {}/{}</i>"
+    return [header + "\n".join(chunk) + (footer.format(i, total) if total > 1 else "")
+            for i, chunk in enumerate(chunks, 1)]
+
+
+DISCOVER_HINT = (
+    "genres, a year or a decade, short or long, a language, a country, a director or a "
+    "company, and “good” or “best” to sort by rating"
+)
+
+
+QUESTION_EXAMPLES = (
+    "how long is Toy Story?",
+    "a good comedy from the 90s",
+    "películas parecidas a Amélie",
+)
+
+
+def not_understood(closest: str | None) -> str:
+    """The answer to a message the bot cannot read as a question it answers."""
+    examples = "\n".join(f"• <i>{h(e)}</i>" for e in QUESTION_EXAMPLES)
+    text = (
+        "I did not understand that. Ask me (in English or Spanish) how long a movie runs, its "
+        "year, who directed it, its series, a director's or a company's movies and money, how "
+        "many movies a country or a language has, movies like one you liked, or movies by "
+        f"genre, years, length or language. For example:\n{examples}\n/help lists the commands."
+    )
+    if closest:
+        text += f"\n\nDid you mean the movie <b>{h(closest)}</b>?"
+    return text
+
+
 def choice(result: Choice) -> str:
     """The text above the candidate buttons (or alone, when there are none).
 
@@ -178,6 +243,9 @@ def choice(result: Choice) -> str:
     """
     noun = result.kind.value
     query = h(truncate(result.query, 60))
+    if result.kind is Kind.DISCOVERY:
+        return (f"I could not tell what to look for in “{query}”. I understand {DISCOVER_HINT}."
+                "\nFor example: <i>/discover good comedy 90s</i>")
     if not result.query.strip():
         return f"Please give a {noun} name."
     if result.ambiguous:
