@@ -27,7 +27,7 @@ from rapidfuzz.distance import OSA
 
 from bot.movies.catalog import COUNTRY_ALIASES, LANGUAGE_ALIASES, Catalog, Kind, Ref
 from bot.movies.discovery import Filters, Sort
-from bot.movies.matching import Ambiguous, NameIndex, Resolved, normalize
+from bot.movies.matching import LOOSE_SCORE, Ambiguous, NameIndex, NotFound, Resolved, normalize
 
 SHORT_MINUTES = 90
 """"short" is at most this long."""
@@ -105,13 +105,14 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     ("runtime", rf"how (?:long|many minutes|many hours) (?:is|was|does|did|are|in) "
                 rf"(?:{MOVIE_WORD} )?{X}(?: (?:last|run|runs|take|takes|go|long|in minutes|"
                 rf"for))*"),
+    ("runtime", rf"how long (?:{MOVIE_WORD} )?{X} (?:is|was|lasts|runs|takes)"),
     ("runtime", rf"(?:what|whats) (?:is |s )?(?:the )?(?:runtime|run time|running time|length|"
                 rf"duration|release year|release date|year) (?:of|for) (?:{MOVIE_WORD} )?{X}"),
     ("runtime", rf"(?:runtime|run time|running time|length|duration|release year|release date)"
                 rf" (?:of |for )?{X}"),
     ("runtime", rf"{X} (?:runtime|run time|running time|length|duration|release year|"
                 rf"release date|year|in minutes|how long(?: is it)?|what year(?: is it)?)"),
-    ("runtime", rf"(?:what|which|wat) year (?:is|was|did|does|has) (?:{MOVIE_WORD} )?{X}"
+    ("runtime", rf"(?:in )?(?:what|which|wat) year (?:is|was|did|does|has) (?:{MOVIE_WORD} )?{X}"
                 rf"(?: (?:come out|came out|out|released|release|made|premiere|premiered|from|"
                 rf"released in|launch))?"),
     ("runtime", rf"when (?:was|did|is|does) (?:{MOVIE_WORD} )?{X} (?:come out|came out|released|"
@@ -131,8 +132,8 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     ("runtime", rf"{X} (?:cuanto dura|de que ano es|en que ano salio|duracion|que ano|"
                 rf"cuando salio|cuantos minutos dura)"),
     # who directed: the movie's card names its directors
-    ("movie", rf"who (?:directed|direct|directs|made|filmed|was the director of|is the director "
-              rf"of|s the director of|did direct|helmed) (?:{MOVIE_WORD} )?{X}"),
+    ("movie", rf"(?:who|whos) (?:directed|direct|directs|made|filmed|did direct|helmed|"
+              rf"(?:was |is |s )?the director of) (?:{MOVIE_WORD} )?{X}"),
     ("movie", rf"(?:the )?(?:director|directors) (?:of|for) (?:{MOVIE_WORD} )?{X}"),
     ("movie", rf"{X} (?:was |is )?directed by (?:who|whom)"),
     ("movie", rf"who is {X} directed by"),
@@ -160,17 +161,18 @@ PATTERNS: tuple[tuple[str, str], ...] = (
                    rf"(?: (?:series|franchise|saga|collection))?"),
     ("collection", rf"(?:in )?(?:what|which) order (?:should i watch|do i watch|to watch|are) "
                    rf"(?:the )?{X}(?: movies| films)?"),
-    ("collection", rf"(?:the |all the |all )?{X} (?:series|franchise|saga|collection|trilogy|"
-                   rf"movies in order|films in order)"),
     ("collection", rf"(?:a )?(?:que|cual) (?:saga|serie|coleccion|franquicia) pertenece {X}"),
+    ("collection", rf"(?:que|cual|de que) (?:saga|serie|coleccion|franquicia) es {X}"),
     ("collection", rf"{X} (?:es|forma) parte de (?:una|alguna) (?:saga|serie|coleccion)"),
     ("collection", rf"(?:cuantas )?(?:las )?(?:peliculas|pelis) (?:de|que hay en|tiene) (?:la )?"
                    rf"(?:saga|serie|coleccion|franquicia|trilogia) (?:de )?{X}"),
     ("collection", rf"(?:la )?(?:saga|trilogia|franquicia|coleccion) (?:de )?{X}"),
     ("collection", rf"(?:en )?(?:que )?orden (?:de|ver|para ver|veo) (?:las peliculas de )?{X}"),
+    ("collection", rf"(?:the |all the |all )?{X} (?:series|franchise|saga|collection|trilogy|"
+                   rf"movies in order|films in order)"),
     # countries and languages
-    ("language", rf"how many (?:movies|films) (?:are|were) (?:there )?(?:in|spoken in|made in|"
-                 rf"shot in|filmed in) (?:the )?{X}(?: language)?"),
+    ("place", rf"how many (?:movies|films) (?:are |were )?(?:there )?(?:in|spoken in) (?:the )?{X}"
+              rf"(?: language)?(?: are there| do you have)?"),
     ("language", rf"how many {X} (?:language|speaking)(?: movies| films)?(?: are there)?"),
     ("language", rf"(?:number|count) of (?:movies|films) in (?:the )?{X}(?: language)?"),
     ("place", rf"how many (?:movies|films) (?:did|does|has|have) (?:the )?{X} (?:made|make|"
@@ -196,7 +198,7 @@ PATTERNS: tuple[tuple[str, str], ...] = (
               rf"(?:directed |produced |made )?(?:by|of|from) {X}"),
     ("maker", rf"{X} (?:filmography|box office|revenue|earnings|movies|films)(?: list)?"),
     ("maker", rf"(?:cuanto|cuanta plata|cuanto dinero) (?:ha |han )?(?:recaudado|ganado|gano|"
-              rf"recaudo|facturado|hecho) (?:las peliculas de )?{X}"),
+              rf"recaudo|facturado|hecho|recaudaron|ganaron|hicieron) (?:las peliculas de )?{X}"),
     ("maker", rf"(?:que|cuales) (?:peliculas|pelis) (?:ha |han )?(?:dirigido|dirigio|hizo|hecho|"
               rf"producido|produjo) {X}"),
     ("maker", rf"(?:filmografia|taquilla|recaudacion) de {X}"),
@@ -209,12 +211,14 @@ decides."""
 _COMPILED = tuple((action, re.compile(pattern)) for action, pattern in PATTERNS)
 
 LEADING = re.compile(
-    r"^(?:(?:hey|hi|hello|ok|okay|so|yo|please|pls|plz|bot|and|but|oye|hola|porfa|por favor|"
-    r"una pregunta|pregunta|quick question|question|um|uh|hmm|well|also|then|y|pues|bueno|"
-    r"(?:can|could|would|will) (?:you|u) (?:please )?(?:tell me|tell us|say|let me know|check)|"
-    r"(?:can|could|would|will) (?:you|u) (?:please )?|do you know|d you know|you know|"
+    r"^(?:(?:hey|hi|hello|ok|okay|yo|please|pls|plz|oye|hola|porfa|por favor|"
+    r"una pregunta|quick question|um|uh|hmm|bueno|"
+    r"(?:and|y|so|but|also|then|well|pues|e)(?= (?:how|what|whats|who|whos|when|which|tell|"
+    r"cuanto|cuanta|cuantos|cuantas|que|quien|cuando|de que|en que|hablame|cuentame)\b)|"
+    r"(?:can|could|would|will) (?:you|u)(?: please)? (?:tell me|tell us|say|let me know|check)|"
+    r"(?:can|could|would|will) (?:you|u)(?: please)?|do you know|d you know|you know|"
     r"i (?:want|would like|d like|wanna|need) to know|i wonder|i was wondering|any idea|"
-    r"(?:me )?(?:puedes|podrias|sabes) (?:decir(?:me)?|decirnos)?|sabes|quiero saber|dime|"
+    r"(?:me )?(?:puedes|podrias|sabes)(?: decir(?:me)?| decirnos)?|quiero saber|dime|"
     r"necesito saber|me gustaria saber|tell me|let me know|pls tell me) )+"
 )
 TRAILING = re.compile(
@@ -227,12 +231,12 @@ QUESTION_START = re.compile(
     r"^(?:how|what|whats|who|whos|when|which|why|where|can|could|do|does|did|is|are|was|"
     r"tell|show|give|find|recommend|suggest|i want|i need|any|cuanto|cuanta|cuantos|cuantas|"
     r"que|cual|cuales|quien|cuando|donde|como|por que|puedes|dame|muestrame|recomiendame|"
-    r"quiero|busca|hay)\b"
+    r"quiero|busca|hay|cuentame|hablame)\b"
 )
 KEYWORDS = frozenset(
     word for _action, pattern in PATTERNS for word in re.findall(r"[a-z]{4,}", pattern)
 ) | {"movies", "films", "peliculas", "directed", "director"}
-"""The patterns' own words: the only words a typo is corrected to."""
+"""The patterns' own words."""
 
 
 # -- discovery words ------------------------------------------------------------------------------
@@ -312,6 +316,10 @@ DECADE_WORDS = {"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "s
                 "seventies": 70, "eighties": 80, "nineties": 90, "veinte": 20, "treinta": 30,
                 "cuarenta": 40, "cincuenta": 50, "sesenta": 60, "setenta": 70, "ochenta": 80,
                 "noventa": 90}
+CORRECTABLE = KEYWORDS | {"how", "who", "what", "when", "tell", "like", "year"} | {
+    w for w in (*GENRE_WORDS, *RATED_WORDS, *SHORT_WORDS, *LONG_WORDS) if " " not in w
+}
+"""The only words a typo is corrected to ("dirceted", "horor", "comdies")."""
 MAKER_LEAD = re.compile(r"(?:^| )(?:directed by|dirigidas por|dirigida por|produced by|"
                         r"producidas por|made by|hechas por|by|por|from|de|del) (?P<x>.+)$")
 SPANISH_DEMONYMS = {
@@ -445,18 +453,27 @@ def interpret(catalog: Catalog, text: str) -> Intent:
     t = clean(text)
     if not t:
         return Ask("movie", text)
-    for attempt in (t, _corrected(t)):
-        if attempt is None:
-            continue
+    intent = _question(catalog, t) or _discover(catalog, t)
+    if intent is not None:
+        return intent
+    corrections = _corrections(t)
+    for attempt in corrections:
         intent = _question(catalog, attempt)
         if intent is not None:
             return intent
-    filters = _discovery(catalog, t)
-    if filters is not None and not _known_title(catalog, t):
-        return _discover_or_maker(catalog, t, filters)
-    if len(t.split()) >= SENTENCE_WORDS or QUESTION_START.match(t) or "?" in text:
-        return _title_or_not_understood(catalog, text, t)
+    if corrections and (intent := _discover(catalog, _corrected(t, corrections))) is not None:
+        return intent
+    asked = bool(QUESTION_START.match(t)) or LEADING.match(normalize(text)) is not None
+    if asked or "?" in text or len(t.split()) >= SENTENCE_WORDS:
+        return _title_or_not_understood(catalog, text, t, exact=asked)
     return Ask("movie", text)
+
+
+def _discover(catalog: Catalog, t: str) -> Intent | None:
+    filters = _discovery(catalog, t)
+    if filters is None or _known_title(catalog, t):
+        return None
+    return _discover_or_maker(catalog, t, filters)
 
 
 def filters_of(catalog: Catalog, text: str) -> Filters | None:
@@ -492,6 +509,9 @@ def _resolve(catalog: Catalog, action: str, x: str) -> Intent | None:
         key = vocabulary(catalog).language_names.get(x)
         return Ask("language", Ref(Kind.LANGUAGE, key) if key is not None else x)
     if action == "maker":
+        x = re.sub(r"^(?:all the |all |the )", "", x)
+        if any(w in RATED_WORDS for w in x.split()):
+            return None
         filters = _discovery(catalog, x, allow_empty=True)
         if filters is not None and (filters.sort is Sort.RATING or not replace(
                 filters, director=None, company=None).empty):
@@ -500,11 +520,13 @@ def _resolve(catalog: Catalog, action: str, x: str) -> Intent | None:
     return Ask(action, x)
 
 
-def _like(catalog: Catalog, x: str) -> Intent:
+def _like(catalog: Catalog, x: str) -> Intent | None:
     """"alien but from the 90s": the title, and the filters after "but"."""
     parts = re.split(r" (?:but|pero|only|solo|that are|que sean|and)(?= )", x, maxsplit=1)
     title = parts[0]
     rest = parts[1] if len(parts) > 1 else ""
+    if isinstance(catalog.titles.resolve(title), NotFound):
+        return None
     if rest:
         filters = _discovery(catalog, rest.strip(), allow_empty=True)
         if filters is not None and not filters.empty:
@@ -521,6 +543,9 @@ def _place(catalog: Catalog, x: str) -> Ask:
         return Ask("language", Ref(Kind.LANGUAGE, key))
     if (key := words.country_names.get(x)) is not None:
         return Ask("country", Ref(Kind.COUNTRY, key))
+    language = catalog.languages.resolve(x)
+    if isinstance(language, Resolved) and language.candidate.score >= MAKER_SCORE:
+        return Ask("language", x)
     return Ask("country", x)
 
 
@@ -578,12 +603,15 @@ def _rated(t: str) -> bool:
     return any(w in RATED_WORDS or w in POPULAR_WORDS for w in t.split())
 
 
-def _title_or_not_understood(catalog: Catalog, text: str, t: str) -> Intent:
+def _title_or_not_understood(catalog: Catalog, text: str, t: str, *, exact: bool) -> Intent:
     """A sentence that is a title is a title; else not understood, with the closest title
-    when it is close enough to be meant."""
+    when it is close enough to be meant. A question ("what time is it") must be a title
+    exactly: "What Time Is It There?" is only offered."""
     match = catalog.titles.resolve(t)
-    if isinstance(match, Resolved):
+    if isinstance(match, Resolved) and (not exact or match.candidate.score >= LOOSE_SCORE):
         return Ask("movie", text)
+    if isinstance(match, Resolved):
+        return NotUnderstood(text, Ref(Kind.MOVIE, int(catalog.movies["id"][match.key])))
     suggestions = getattr(match, "suggestions", ()) or getattr(match, "candidates", ())
     best = max(suggestions, key=lambda c: c.score, default=None)
     if best is not None and best.score >= PLAUSIBLE_SCORE:
@@ -591,20 +619,34 @@ def _title_or_not_understood(catalog: Catalog, text: str, t: str) -> Intent:
     return NotUnderstood(text)
 
 
-def _corrected(t: str) -> str | None:
-    """``t`` with each word one typo away from a pattern keyword replaced by it; None when
-    nothing changed."""
+def _corrections(t: str) -> list[str]:
+    """``t`` with one word corrected to the keyword it is a typo of, for each word that is
+    one: "how lnog is toy story" -> ["how long is toy story"]. One word at a time, so that a
+    title's words ("toy") are not all "corrected" with it."""
     words = t.split()
     out = []
-    for word in words:
-        if len(word) >= 4 and word not in KEYWORDS and not word.isdigit():
-            limit = 1 if len(word) < 7 else 2
-            close = [k for k in KEYWORDS if abs(len(k) - len(word)) <= limit
-                     and OSA.distance(word, k, score_cutoff=limit) <= limit]
-            if len(close) == 1:
-                word = close[0]
-        out.append(word)
-    return " ".join(out) if out != words else None
+    for i, word in enumerate(words):
+        keyword = _keyword(word)
+        if keyword is not None:
+            out.append(" ".join([*words[:i], keyword, *words[i + 1:]]))
+    return out
+
+
+def _corrected(t: str, corrections: list[str]) -> str:
+    """``t`` with every correction at once (discovery words: "good horor comdies")."""
+    return " ".join(_keyword(word) or word for word in t.split())
+
+
+def _keyword(word: str) -> str | None:
+    """The keyword ``word`` is a typo of (a missing letter first: "wich" is "which", not
+    "with"), or None."""
+    if len(word) < 2 or word in CORRECTABLE or word.isdigit():
+        return None
+    limit = 1 if len(word) < 7 else 2
+    close = [(OSA.distance(word, k), len(k) < len(word), -len(k), k)
+             for k in CORRECTABLE if abs(len(k) - len(word)) <= limit]
+    best = min((c for c in close if c[0] <= limit), default=None)
+    return None if best is None else best[3]
 
 
 # -- discovery filters ----------------------------------------------------------------------------
@@ -615,14 +657,17 @@ _RANGE = re.compile(rf"(?:between |from |entre |de |desde )?{YEAR} (?:and |to |y
 _DECADE = re.compile(
     r"(?:(?:in|from|of|during|de|en|durante|del) )?(?:the |la )?"
     r"(?:(early|late|principios de|finales de|mid) )?(?:(?:decada de |los anos |los |las |anos )?)"
-    r"(?:(1[89]|20)?([0-9]0)s|(?<=los |nos )(\d0)(?= |$)|(twenties|thirties|forties|fifties|"
-    r"sixties|seventies|eighties|nineties|veinte|treinta|cuarenta|cincuenta|sesenta|setenta|"
+    r"(?:(1[89]|20)?([0-9]0)s|(?<=los |nos )((?:19|20)?\d0)(?= |$)|(twenties|thirties|forties|"
+    r"fifties|sixties|seventies|eighties|nineties|veinte|treinta|cuarenta|cincuenta|sesenta|setenta|"
     r"ochenta|noventa))"
 )
-_SINCE = re.compile(rf"(?:after|since|desde|despues de|posteriores a|from after|post|newer than)"
+_SINCE = re.compile(rf"(after|since|desde|despues de|posteriores a|from after|post|newer than)"
                     rf" (?:el |the year )?{YEAR}")
-_UNTIL = re.compile(rf"(?:before|until|till|antes de|hasta|anteriores a|older than|pre) "
+_UNTIL = re.compile(rf"(before|until|till|antes de|hasta|anteriores a|older than|pre) "
                     rf"(?:el |the year )?{YEAR}")
+_EXCLUSIVE = frozenset({"after", "despues de", "posteriores a", "from after", "post",
+                        "newer than", "before", "antes de", "anteriores a", "older than", "pre"})
+""""after 2010" starts in 2011, "since 2010" in 2010."""
 _YEAR = re.compile(rf"(?:(?:from|in|of|released in|de|del|en|ano) )?(?:the year |el ano )?"
                    rf"{YEAR}(?= |$)")
 _MINUTES = re.compile(
@@ -664,7 +709,7 @@ def _discovery(catalog: Catalog, t: str, *, allow_empty: bool = False) -> Filter
     leftover = " ".join(left)
     unknown = [w for w in left if w != "|" and w not in FILLER]
     if unknown:
-        maker = _maker_filter(catalog, leftover, cue=_has_cue(t) or "|" in left)
+        maker = _maker_filter(catalog, leftover, cue=_has_cue(t))
         if maker is None:
             return None
         found.update(maker)
@@ -726,10 +771,10 @@ def _years_and_minutes(t: str, found: dict[str, object]) -> str:
             t = t[:m.start()] + " | " + t[m.end():]
     if "year_from" not in found:
         if m := _SINCE.search(t):
-            found["year_from"] = int(m[1])
+            found["year_from"] = int(m[2]) + (m[1] in _EXCLUSIVE)
             t = _SINCE.sub(cut, t, count=1)
         if m := _UNTIL.search(t):
-            found["year_to"] = int(m[1])
+            found["year_to"] = int(m[2]) - (m[1] in _EXCLUSIVE)
             t = _UNTIL.sub(cut, t, count=1)
         if "year_from" not in found and "year_to" not in found and (m := _YEAR.search(t)):
             found.update(year_from=int(m[1]), year_to=int(m[1]))
@@ -754,7 +799,7 @@ def _decade(m: re.Match[str]) -> tuple[int, int] | None:
         if century is None and tens in ("00", "10"):
             decade = 2000 + int(tens)
     elif spanish is not None:
-        decade = 1900 + int(spanish)
+        decade = int(spanish) if len(spanish) == 4 else 1900 + int(spanish)
     else:
         return None
     low, high = decade, decade + 9
