@@ -98,7 +98,7 @@ def test_like_x_but_from_the_90s_narrows_the_recommendations(
     bot_harness: BotHarness, catalog: Catalog
 ) -> None:
     reply = answer(bot_harness.send(private_message("movies like alien but from the 90s")))
-    assert reply.text.startswith("🍿 If you liked <b>Alien (1979)</b>:")
+    assert reply.text.startswith("🍿 If you liked <b>Alien (1979)</b> (1990-1999):")
     years = [int(label.rsplit("(", 1)[1][:4]) for label in labels(reply)]
     assert len(years) == 5 and all(1990 <= y <= 1999 for y in years)
     shorter = answer(bot_harness.send(private_message("como toy story pero más corta")))
@@ -107,6 +107,9 @@ def test_like_x_but_from_the_90s_narrows_the_recommendations(
     for title in titles:
         found = catalog.movie(title)
         assert found.value.runtime <= 90, title
+    none = answer(bot_harness.send(private_message("like toy story but from 1890")))
+    assert none.text == ("🍿 None of the movies most like <b>Toy Story (1995)</b> is 1890. "
+                         "Try without that, or /discover to look by filters alone.")
 
 
 def test_a_good_comedy_from_the_90s(bot_harness: BotHarness) -> None:

@@ -119,10 +119,12 @@ def _pages(render: Callable[[Any], list[str]]) -> Callable[[Any], Shown]:
 def _recommendations(found: Recommendations) -> Shown:
     """Five movies with their reasons; a button under each opens its card."""
     if not found.picks:
+        if found.within:
+            return Shown((formatting.none_within(found.movie.ref, found.within),))
         return Shown((formatting.not_enough_data(found.movie.ref),))
     links = tuple(Link(f"🎬 {ref.label}", "movie", Ref(Kind.MOVIE, ref.id))
                   for ref, _reason in found.picks)
-    return Shown((formatting.recommendations(found.movie, found.picks),), links)
+    return Shown((formatting.recommendations(found.movie, found.picks, found.within),), links)
 
 
 def _discovery(found: Discovered) -> Shown:

@@ -336,14 +336,24 @@ def movie_card(movie: Movie, limit: int = MESSAGE_LIMIT) -> str:
     return "\n\n".join([*sections, tail])
 
 
-def recommendations(movie: Movie, picks: Sequence[tuple[MovieRef, str]]) -> str:
+def recommendations(movie: Movie, picks: Sequence[tuple[MovieRef, str]],
+                    within: Sequence[str] = ()) -> str:
     """The /recommend answer: five titles, each with its short reason (no picks at all is
-    :func:`not_enough_data`)."""
+    :func:`not_enough_data`); ``within``: the filters they were narrowed by."""
     lines = [
         f"{i}. {title(ref)}" + (f" — <i>{h(reason)}</i>" if reason else "")
         for i, (ref, reason) in enumerate(picks, 1)
     ]
-    return f"🍿 If you liked <b>{title(movie.ref)}</b>:\n\n" + "\n".join(lines)
+    narrowed = f" ({h(' · '.join(within))})" if within else ""
+    return f"🍿 If you liked <b>{title(movie.ref)}</b>{narrowed}:\n\n" + "\n".join(lines)
+
+
+def none_within(movie: MovieRef, within: Sequence[str]) -> str:
+    """No movie among those most like ``movie`` passes the filters asked."""
+    return (
+        f"🍿 None of the movies most like <b>{title(movie)}</b> is "
+        f"{h(' · '.join(within))}. Try without that, or /discover to look by filters alone."
+    )
 
 
 def not_enough_data(movie: MovieRef) -> str:
@@ -390,6 +400,8 @@ def help_text(commands: Sequence[tuple[str, str, str]], movies: int) -> str:
             lines.append(f"      <i>/{h(name)} {h(example)}</i>")
     return (
         f"🎬 I know {count(movies, 'movie')}. Ask me:\n\n" + "\n".join(lines) + "\n\n"
+        "Or just ask, in English or Spanish: <i>how long is Toy Story?</i>, "
+        "<i>a good comedy from the 90s</i>, <i>películas parecidas a Amélie</i>.\n\n"
         "Names may be misspelt or partial; add a year for remakes (<i>Hamlet 1996</i>). "
         "In any chat, type my @username and a title to share a movie's card."
     )

@@ -27,7 +27,7 @@ from rapidfuzz.distance import OSA
 
 from bot.movies.catalog import COUNTRY_ALIASES, LANGUAGE_ALIASES, Catalog, Kind, Ref
 from bot.movies.discovery import Filters, Sort
-from bot.movies.matching import LOOSE_SCORE, Ambiguous, NameIndex, NotFound, Resolved, normalize
+from bot.movies.matching import Ambiguous, NameIndex, NotFound, Resolved, normalize
 
 SHORT_MINUTES = 90
 """"short" is at most this long."""
@@ -43,6 +43,9 @@ MAKER_SCORE = 90.0
 """Words left in a discovery name a director or a company from this match score on."""
 KNOWN_TITLE_VOTES = 100
 """A title with this many votes is known well enough to be meant when typed alone."""
+EXACT_SCORE = 99.0
+"""A question is read as a title only when it matches one this well: exactly, or but for
+articles and spacing."""
 SENTENCE_WORDS = 4
 """From this many words, a message that is no title is read as a question not understood."""
 
@@ -381,7 +384,7 @@ class Vocabulary:
         self.genres = _Lexicon({w: g for w, g in GENRE_WORDS.items() if g in genres})
         lang_es = _spanish("iso639-3")
         languages: dict[str, int] = {}
-        for key, lang in enumerate(catalog._languages):
+        for key, lang in enumerate(catalog.language_table):
             if lang.count == 0:
                 continue
             languages.setdefault(normalize(lang.name), key)
@@ -389,16 +392,16 @@ class Vocabulary:
             if iso is not None:
                 for form in _spanish_forms(normalize(lang_es.gettext(iso.name))):
                     languages.setdefault(form, key)
-        codes = [lang.code for lang in catalog._languages]
+        codes = [lang.code for lang in catalog.language_table]
         for alias, code in LANGUAGE_ALIASES.items():
             languages.setdefault(alias, codes.index(code))
         self.language_names = languages
         self.languages = _Lexicon(languages)
 
         country_es = _spanish("iso3166-1")
-        ccodes = [c.code for c in catalog._countries]
+        ccodes = [c.code for c in catalog.country_table]
         countries: dict[str, int] = {}
-        for key, country in enumerate(catalog._countries):
+        for key, country in enumerate(catalog.country_table):
             if country.count == 0:
                 continue
             countries.setdefault(normalize(country.name), key)
@@ -563,7 +566,7 @@ def _maker(catalog: Catalog, x: str) -> str:
 
 def _makers(catalog: Catalog, *, collections: bool = False) -> list[tuple[str, NameIndex]]:
     out = [("director", catalog.directors.index), ("company", catalog.companies.index)]
-    return [*out, ("collection", catalog._collections.index)] if collections else out
+    return [*out, ("collection", catalog.collections)] if collections else out
 
 
 def _best(index: NameIndex, x: str) -> tuple[float, int] | None:
@@ -608,7 +611,7 @@ def _title_or_not_understood(catalog: Catalog, text: str, t: str, *, exact: bool
     when it is close enough to be meant. A question ("what time is it") must be a title
     exactly: "What Time Is It There?" is only offered."""
     match = catalog.titles.resolve(t)
-    if isinstance(match, Resolved) and (not exact or match.candidate.score >= LOOSE_SCORE):
+    if isinstance(match, Resolved) and (not exact or match.candidate.score >= EXACT_SCORE):
         return Ask("movie", text)
     if isinstance(match, Resolved):
         return NotUnderstood(text, Ref(Kind.MOVIE, int(catalog.movies["id"][match.key])))

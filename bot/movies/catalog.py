@@ -255,6 +255,8 @@ class Recommendations:
 
     movie: Movie
     picks: tuple[tuple[MovieRef, str], ...]
+    within: tuple[str, ...] = ()
+    """The filters the picks were narrowed by, written back ("1990-1999")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -578,6 +580,21 @@ class Catalog:
             words.append((name, self._criterion(name, filters)))
         return words
 
+    @property
+    def language_table(self) -> Sequence[LanguageCount]:
+        """Every language, by key (a :class:`Ref`'s key for languages)."""
+        return self._languages
+
+    @property
+    def country_table(self) -> Sequence[CountryCount]:
+        """Every country, by key."""
+        return self._countries
+
+    @property
+    def collections(self) -> NameIndex:
+        """The name index of collections (series)."""
+        return self._collections.index
+
     def label(self, ref: Ref) -> str | None:
         """What a button pointing at ``ref`` says; None when ``ref`` points at nothing."""
         if ref.kind is Kind.DISCOVERY:
@@ -722,7 +739,8 @@ class Catalog:
             kept = set(self.discovery.rank(within, len(picks), [p.row for p in picks]).rows)
             picks = [p for p in picks if p.row in kept][:k]
         refs = tuple((self.movie_ref(p.row), p.reason) for p in picks)
-        return Recommendations(self.movie_at(row), refs)
+        criteria = tuple(words for _n, words in self.criteria(within)) if within else ()
+        return Recommendations(self.movie_at(row), refs, criteria)
 
     def _company_stats(self, key: int) -> CompanyStats:
         frame = self._frame(self.companies.movie_rows(key))

@@ -13,7 +13,7 @@ working across restarts on the same catalog. Pure Polars; no Telegram.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from enum import StrEnum
 
 import polars as pl
@@ -57,13 +57,6 @@ class Filters:
     def empty(self) -> bool:
         """No criterion at all (the sort aside): every movie passes."""
         return self == Filters(sort=self.sort)
-
-    def merged(self, other: Filters) -> Filters:
-        """These filters with ``other``'s set criteria on top (genres add up)."""
-        changes = {f.name: getattr(other, f.name) for f in fields(other)
-                   if f.name not in ("genres", "sort") and getattr(other, f.name) is not None}
-        sort = other.sort if other.sort is not Sort.POPULARITY else self.sort
-        return replace(self, genres=self.genres | other.genres, sort=sort, **changes)
 
 
 @dataclass(frozen=True, slots=True)
