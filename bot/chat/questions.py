@@ -93,10 +93,14 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     ("recommend", rf"(?:if )?i (?:liked|loved|like|love|enjoyed) {X},? (?:what|which|anything|"
                   rf"any|so|recommend|suggest|can you|should).*"),
     ("recommend", rf"(?:similar|related) (?:movies|films) (?:to|like|for) {X}"),
+    ("recommend", rf"(?:what|which|anything)(?: movie| film| else)? (?:should i|to|can i|do i|"
+                  rf"could i) (?:watch|see)(?: next)? (?:if|since|because|now that) i "
+                  rf"(?:liked|loved|enjoyed|like|love|saw|watched) {X}"),
     ("recommend", rf"{X} (?:recommendations|like movies|similar movies|alternatives)"),
     ("recommend", rf"(?:more|others?|just|anything|algo) like {X}"),
     ("recommend", rf"(?:like|como|parecidas? a|similar(?:es)? a|similar to) {X}"),
-    ("recommend", rf"(?:peliculas|pelis|algo|alguna|algun|cosas|otra|otras|series) ?"
+    ("recommend", rf"(?:peliculas|pelis|pelicula|peli|una pelicula|una peli|algo|alguna|algun|"
+                  rf"cosas|otra|otras|series) ?"
                   rf"(?:pelicula |peli )?(?:parecid[ao]s?|similar(?:es)?|como|del estilo de|"
                   rf"tipo) (?:a |de )?{X}"),
     ("recommend", rf"(?:recomiendame|recomiendeme|recomienda(?:me)?|sugiereme|me recomiendas) "
@@ -122,6 +126,7 @@ PATTERNS: tuple[tuple[str, str], ...] = (
                 rf"release|made|premiere|premiered|out|launch|launched|filmed|shot|from)"),
     ("runtime", rf"(?:in )?(?:what|which) year (?:did|was) {X}"),
     ("runtime", rf"how old is {X}"),
+    ("runtime", rf"is {X} (?:long|a long (?:movie|film)|too long|short|a short (?:movie|film))"),
     ("runtime", rf"cuant[oa]s? (?:tiempo |minutos |horas )?(?:dura|duro|mide|tiene) "
                 rf"(?:{MOVIE_WORD} )?{X}"),
     ("runtime", rf"(?:que|cual es la|cual es su) duracion (?:tiene |de |es la de )?"
@@ -157,6 +162,8 @@ PATTERNS: tuple[tuple[str, str], ...] = (
               rf"(?:de|sobre|acerca de) (?:{MOVIE_WORD} )?{X}"),
     ("movie", rf"(?:de que (?:va|trata)|que sabes de|que me cuentas de) (?:{MOVIE_WORD} )?{X}"),
     # series
+    ("collection", rf"how many (?:movies|films) are (?:there )?in (?:the )?{X} (?:series|franchise|"
+                   rf"saga|collection)"),
     ("collection", rf"(?:what|which) (?:series|franchise|saga|collection) (?:is|does|was) {X}"
                    rf"(?: (?:part of|in|belong to|from|belongs to|a part of))?"),
     ("collection", rf"is {X} (?:part of|in) (?:a|any) (?:series|franchise|saga|collection)"),
@@ -195,7 +202,7 @@ PATTERNS: tuple[tuple[str, str], ...] = (
               rf"(?: in total| at the box office| overall| in all)?"),
     ("maker", rf"how many (?:movies|films) (?:did|has|have) {X} (?:directed|direct|made|make|"
               rf"produced|produce|done|do)"),
-    ("maker", rf"(?:what|which) (?:movies|films) (?:did|has|have) {X} (?:directed|direct|made|"
+    ("maker", rf"(?:what|which)(?: movies| films)? (?:did|has|have) {X} (?:directed|direct|made|"
               rf"make|produced|produce|done|do|released|release)"),
     ("maker", rf"(?:all )?(?:the )?(?:movies|films|filmography|box office|revenue|earnings) "
               rf"(?:directed |produced |made )?(?:by|of|from) {X}"),
@@ -222,13 +229,15 @@ LEADING = re.compile(
     r"(?:can|could|would|will) (?:you|u)(?: please)?|do you know|d you know|you know|"
     r"i (?:want|would like|d like|wanna|need) to know|i wonder|i was wondering|any idea|"
     r"(?:me )?(?:puedes|podrias|sabes)(?: decir(?:me)?| decirnos)?|quiero saber|dime|"
-    r"necesito saber|me gustaria saber|tell me|let me know|pls tell me) )+"
+    r"necesito saber|me gustaria saber|tell me|let me know|pls tell me|give me|show me|send me|"
+    r"find me|get me|i (?:want|need|would like|d like|wanna)(?: to (?:watch|see))?|"
+    r"quiero(?: ver)?|me gustaria ver) )+"
 )
 TRAILING = re.compile(
     r"(?: (?:please|pls|plz|thanks|thank you|thx|por favor|porfa|gracias|exactly|again|"
     r"exactamente|then|anyway|lol|bro|man|dude|tio|amigo|ok|then))+$"
 )
-STRIP_TITLE = re.compile(r"^(?:the (?:movie|film) |(?:la|el) (?:pelicula|peli|film) |"
+STRIP_TITLE = re.compile(r"^(?:the (?:movie|film) |(?:la|el) (?:pelicula|peli|film) (?:de |del )?|"
                          r"(?:movie|film|pelicula|peli) )|(?: (?:movie|film|pelicula|peli))$")
 QUESTION_START = re.compile(
     r"^(?:how|what|whats|who|whos|when|which|why|where|can|could|do|does|did|is|are|was|"
@@ -323,6 +332,8 @@ CORRECTABLE = KEYWORDS | {"how", "who", "what", "when", "tell", "like", "year"} 
     w for w in (*GENRE_WORDS, *RATED_WORDS, *SHORT_WORDS, *LONG_WORDS) if " " not in w
 }
 """The only words a typo is corrected to ("dirceted", "horor", "comdies")."""
+ALL_TIME = re.compile(r"\b(?:of all time|ever made|ever|de todos los tiempos|de la historia)\b")
+"""Words that widen nothing: "the best movies of all time" are the best movies."""
 MAKER_LEAD = re.compile(r"(?:^| )(?:directed by|dirigidas por|dirigida por|produced by|"
                         r"producidas por|made by|hechas por|by|por|from|de|del) (?P<x>.+)$")
 SPANISH_DEMONYMS = {
@@ -538,7 +549,8 @@ def _like(catalog: Catalog, x: str) -> Intent | None:
 
 
 def _place(catalog: Catalog, x: str) -> Ask:
-    """A language when ``x`` names one ("japanese", "alemán"), else a country."""
+    """A language when ``x`` names one ("japanese", "alemán"), else a country, unless a
+    director or a company fits it and no country does ("how many films has pixar made")."""
     words = vocabulary(catalog)
     x = re.sub(r"^(?:the |el |la |los |las )", "", x)
     x = re.sub(r" (?:language|speaking|idioma|lengua)$", "", x)
@@ -549,6 +561,13 @@ def _place(catalog: Catalog, x: str) -> Ask:
     language = catalog.languages.resolve(x)
     if isinstance(language, Resolved) and language.candidate.score >= MAKER_SCORE:
         return Ask("language", x)
+    country = catalog.countries.resolve(x)
+    if not (isinstance(country, Resolved) and country.candidate.score >= MAKER_SCORE):
+        maker = _maker(catalog, x)
+        if maker != "collection" and any(
+                (hit := _best(index, x)) is not None and hit[0] >= MAKER_SCORE
+                for kind, index in _makers(catalog) if kind == maker):
+            return Ask(maker, x)
     return Ask("country", x)
 
 
@@ -689,7 +708,7 @@ def _discovery(catalog: Catalog, t: str, *, allow_empty: bool = False) -> Filter
     found: dict[str, object] = {}
     genres: set[str] = set()
     sort = Sort.POPULARITY
-    rest = _years_and_minutes(t, found)
+    rest = _years_and_minutes(ALL_TIME.sub(" ", t), found)
     words = vocabulary(catalog)
     tokens = rest.split()
     left: list[str] = []
