@@ -334,6 +334,8 @@ CORRECTABLE = KEYWORDS | {"how", "who", "what", "when", "tell", "like", "year"} 
 """The only words a typo is corrected to ("dirceted", "horor", "comdies")."""
 ALL_TIME = re.compile(r"\b(?:of all time|ever made|ever|de todos los tiempos|de la historia)\b")
 """Words that widen nothing: "the best movies of all time" are the best movies."""
+LIKE_FILTERS = re.compile(r" (?=(?:from|in|of|de|del|en|made|hechas?) )")
+"""Where a title may end and filters begin: "like alien from the 90s"."""
 MAKER_LEAD = re.compile(r"(?:^| )(?:directed by|dirigidas por|dirigida por|produced by|"
                         r"producidas por|made by|hechas por|by|por|from|de|del) (?P<x>.+)$")
 SPANISH_DEMONYMS = {
@@ -390,7 +392,6 @@ class Vocabulary:
     Spanish; built once per catalog (:func:`vocabulary`)."""
 
     def __init__(self, catalog: Catalog) -> None:
-        self.catalog = catalog
         genres = set(catalog.discovery.genres)
         self.genres = _Lexicon({w: g for w, g in GENRE_WORDS.items() if g in genres})
         lang_es = _spanish("iso639-3")
@@ -475,7 +476,7 @@ def interpret(catalog: Catalog, text: str) -> Intent:
         intent = _question(catalog, attempt)
         if intent is not None:
             return intent
-    if corrections and (intent := _discover(catalog, _corrected(t, corrections))) is not None:
+    if corrections and (intent := _discover(catalog, _corrected(t))) is not None:
         return intent
     asked = bool(QUESTION_START.match(t)) or LEADING.match(normalize(text)) is not None
     if asked or "?" in text or len(t.split()) >= SENTENCE_WORDS:
@@ -535,17 +536,27 @@ def _resolve(catalog: Catalog, action: str, x: str) -> Intent | None:
 
 
 def _like(catalog: Catalog, x: str) -> Intent | None:
-    """"alien but from the 90s": the title, and the filters after "but"."""
-    parts = re.split(r" (?:but|pero|only|solo|that are|que sean|and)(?= )", x, maxsplit=1)
+    """"alien but from the 90s", "alien from the 90s": the title, and the filters after it.
+    None when no title is named (``cómo estás hoy`` is no "like X")."""
+    parts = re.split(r" (?:but|pero|only|solo|that are|que sean)(?= )", x, maxsplit=1)
+    if len(parts) == 1:
+        for split in LIKE_FILTERS.finditer(x):
+            title, rest = x[:split.start()], x[split.start():]
+            filters = _discovery(catalog, rest.strip(), allow_empty=True)
+            if filters is not None and not filters.empty and _names_a_title(catalog, title):
+                return Discover(filters, like=title)
     title = parts[0]
-    rest = parts[1] if len(parts) > 1 else ""
-    if isinstance(catalog.titles.resolve(title), NotFound):
+    if not _names_a_title(catalog, title):
         return None
-    if rest:
-        filters = _discovery(catalog, rest.strip(), allow_empty=True)
+    if len(parts) > 1:
+        filters = _discovery(catalog, parts[1].strip(), allow_empty=True)
         if filters is not None and not filters.empty:
             return Discover(filters, like=title)
     return Ask("recommend", title)
+
+
+def _names_a_title(catalog: Catalog, text: str) -> bool:
+    return not isinstance(catalog.titles.resolve(text), NotFound)
 
 
 def _place(catalog: Catalog, x: str) -> Ask:
@@ -654,7 +665,7 @@ def _corrections(t: str) -> list[str]:
     return out
 
 
-def _corrected(t: str, corrections: list[str]) -> str:
+def _corrected(t: str) -> str:
     """``t`` with every correction at once (discovery words: "good horor comdies")."""
     return " ".join(_keyword(word) or word for word in t.split())
 
