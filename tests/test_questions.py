@@ -135,6 +135,17 @@ def test_what_it_does_not_understand(bot_harness: BotHarness) -> None:
     assert reply.buttons == []
 
 
+def test_the_closest_title_is_offered_only_when_the_message_holds_it(
+    bot_harness: BotHarness,
+) -> None:
+    meant = answer(bot_harness.send(private_message("what is the meaning of life?")))
+    assert meant.text.startswith("I did not understand that.")
+    assert meant.text.endswith("Did you mean the movie <b>The Meaning of Life (1983)</b>?")
+    assert labels(meant) == ["🎬 The Meaning of Life (1983)"]
+    unrelated = answer(bot_harness.send(private_message("who are you")))
+    assert "Did you mean" not in unrelated.text and unrelated.buttons == []
+
+
 def test_a_bare_title_and_an_ambiguous_one_are_as_before(bot_harness: BotHarness) -> None:
     assert answer(bot_harness.send(private_message("Heat"))).method == "sendPhoto"
     hamlet = answer(bot_harness.send(private_message("how long is hamlet?")))

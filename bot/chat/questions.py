@@ -23,11 +23,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import pycountry
+from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from bot.movies.catalog import COUNTRY_ALIASES, LANGUAGE_ALIASES, Catalog, Kind, Ref
 from bot.movies.discovery import Filters, Sort
-from bot.movies.matching import Ambiguous, NameIndex, NotFound, Resolved, normalize
+from bot.movies.matching import (
+    Ambiguous,
+    Candidate,
+    NameIndex,
+    NotFound,
+    Resolved,
+    normalize,
+)
 
 SHORT_MINUTES = 90
 """"short" is at most this long."""
@@ -37,8 +45,6 @@ RECENT_YEARS = 5
 """"recent" is within this many years of the catalog's latest big year."""
 OLD_UNTIL = 1969
 """"old" and "classic" movies are from this year or before."""
-PLAUSIBLE_SCORE = 85.0
-"""A not-understood message offers the closest title only from this match score on."""
 MAKER_SCORE = 90.0
 """Words left in a discovery name a director or a company from this match score on."""
 KNOWN_TITLE_VOTES = 100
@@ -46,6 +52,8 @@ KNOWN_TITLE_VOTES = 100
 EXACT_SCORE = 99.0
 """A question is read as a title only when it matches one this well: exactly, or but for
 articles and spacing."""
+SAID_SCORE = 85.0
+"""How closely a message must hold a title for it to be offered."""
 SENTENCE_WORDS = 4
 """From this many words, a message that is no title is read as a question not understood."""
 
@@ -644,12 +652,20 @@ def _title_or_not_understood(catalog: Catalog, text: str, t: str, *, exact: bool
     if isinstance(match, Resolved) and (not exact or match.candidate.score >= EXACT_SCORE):
         return Ask("movie", text)
     if isinstance(match, Resolved):
-        return NotUnderstood(text, Ref(Kind.MOVIE, int(catalog.movies["id"][match.key])))
-    suggestions = getattr(match, "suggestions", ()) or getattr(match, "candidates", ())
-    best = max(suggestions, key=lambda c: c.score, default=None)
-    if best is not None and best.score >= PLAUSIBLE_SCORE:
-        return NotUnderstood(text, Ref(Kind.MOVIE, int(catalog.movies["id"][best.key])))
+        candidates: tuple[Candidate, ...] = (match.candidate,)
+    else:
+        candidates = getattr(match, "suggestions", ()) or getattr(match, "candidates", ())
+    for candidate in sorted(candidates, key=lambda c: -c.score):
+        if _said(normalize(candidate.name), t):
+            return NotUnderstood(text, Ref(Kind.MOVIE, int(catalog.movies["id"][candidate.key])))
     return NotUnderstood(text)
+
+
+def _said(title: str, t: str) -> bool:
+    """Whether the message holds the title, give or take a typo ("what is the meaning of
+    life" holds "the meaning of life"; "who are you" does not hold "Who Are You, Polly
+    Maggoo?")."""
+    return len(title) <= len(t) + 2 and fuzz.partial_ratio(title, t) >= SAID_SCORE
 
 
 def _corrections(t: str) -> list[str]:
