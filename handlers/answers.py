@@ -46,6 +46,23 @@ def answer_button(catalog: Catalog, button: Button | None) -> Reply | None:
     return answer(catalog, SPECS[button.action], button.ref, button.page)
 
 
+def answer_question(catalog: Catalog, text: str) -> Reply | None:
+    """The answer to ``text`` when it is a question about something other than one movie's
+    card, found (not a choice): what inline mode shows above its titles. None otherwise."""
+    intent = questions.interpret(catalog, text)
+    if isinstance(intent, questions.Ask) and intent.action != "movie":
+        spec, query = SPECS[intent.action], intent.query
+    elif isinstance(intent, questions.Discover) and intent.like is None:
+        spec, query = SPECS["discover"], intent.filters
+    else:
+        return None
+    if spec.needs_recommender and not catalog.can_recommend:
+        return None
+    if isinstance(spec.ask(catalog, query), Choice):
+        return None
+    return answer(catalog, spec, query)
+
+
 def answer_text(catalog: Catalog, text: str) -> Reply | None:
     """The reply to a message in plain words: the answer of the command it asks
     (:func:`bot.chat.questions.interpret`), or what the bot can do when it asks none."""

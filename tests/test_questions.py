@@ -16,6 +16,7 @@ from tests.botapi import (
     Call,
     bot_message,
     group_message,
+    inline_query,
     private_message,
 )
 
@@ -180,3 +181,21 @@ def test_console_ask_goes_the_same_way(catalog: Catalog) -> None:
 def test_not_understood_offers_a_plausible_title_only() -> None:
     assert "Did you mean" not in formatting.not_understood(None)
     assert "<b>Alien (1979)</b>" in formatting.not_understood("Alien (1979)")
+
+
+def test_inline_questions_get_their_answer_first(bot_harness: BotHarness) -> None:
+    call = only_inline(bot_harness.send(inline_query("how long is toy story")))
+    first = call.params["results"][0]
+    assert first["title"] == "🎬 Toy Story: 81 min, 1995."
+    assert first["input_message_content"]["message_text"] == RUNTIME
+    found = only_inline(bot_harness.send(inline_query("good comedies from the 90s")))
+    top = found.params["results"][0]
+    assert top["title"] == "🔎 Comedy · 1990-1999 · sorted by rating"
+    assert top["reply_markup"]["inline_keyboard"][0][0]["text"] == "Next ›"  # noqa: RUF001
+    titles = only_inline(bot_harness.send(inline_query("toy sto")))
+    assert titles.params["results"][0]["title"] == "Toy Story (1995)"
+
+
+def only_inline(calls: list[Call]) -> Call:
+    assert [c.method for c in calls] == ["answerInlineQuery"], [c.method for c in calls]
+    return calls[0]
