@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.chat import questions
+from bot.chat import filters, questions
 from bot.movies.catalog import Catalog
 from bot.movies.discovery import Filters, Sort
 from tests.corpus import load, matches, understood
@@ -64,7 +64,7 @@ def main() -> None:
     print(f"catalog loaded in {time.perf_counter() - start:.1f} s ({len(catalog):,} movies)")
     cases = load()
     start = time.perf_counter()
-    questions.vocabulary(catalog)
+    filters.vocabulary(catalog)
     print(f"vocabulary built in {(time.perf_counter() - start) * 1000:.0f} ms")
     for case in cases:
         questions.interpret(catalog, case.text)
