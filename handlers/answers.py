@@ -78,5 +78,5 @@ def answer_text(catalog: Catalog, text: str) -> Reply | None:
         return answer(catalog, within, intent.like)
     closest = catalog.label(intent.closest) if intent.closest is not None else None
     links = [Link(f"🎬 {closest}", "movie", intent.closest)] if intent.closest and closest else []
-    return Reply(formatting.not_understood(closest),
+    return Reply(formatting.not_understood(closest, chat=intent.chat),
                  keyboards.keyboard(keyboards.link_rows(catalog, links)))

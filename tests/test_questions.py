@@ -136,6 +136,13 @@ def test_what_it_does_not_understand(bot_harness: BotHarness) -> None:
     assert reply.buttons == []
 
 
+@pytest.mark.parametrize("text", ["hello", "Hola!", "thanks", "gracias bot", "help"])
+def test_small_talk_gets_what_the_bot_can_do(bot_harness: BotHarness, text: str) -> None:
+    reply = answer(bot_harness.send(private_message(text)))
+    assert reply.text.startswith("Hello! I know movies. Ask me")
+    assert reply.buttons == []
+
+
 def test_the_closest_title_is_offered_only_when_the_message_holds_it(
     bot_harness: BotHarness,
 ) -> None:

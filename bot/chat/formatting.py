@@ -221,11 +221,13 @@ QUESTION_EXAMPLES = (
 )
 
 
-def not_understood(closest: str | None) -> str:
-    """The answer to a message the bot cannot read as a question it answers."""
+def not_understood(closest: str | None, *, chat: bool = False) -> str:
+    """The answer to a message the bot cannot read as a question it answers; ``chat``: to a
+    greeting or thanks, which get the same offer without "I did not understand"."""
     examples = "\n".join(f"• <i>{h(e)}</i>" for e in QUESTION_EXAMPLES)
+    opening = "Hello! I know movies." if chat else "I did not understand that."
     text = (
-        "I did not understand that. Ask me (in English or Spanish) how long a movie runs, its "
+        f"{opening} Ask me (in English or Spanish) how long a movie runs, its "
         "year, who directed it, its series, a director's or a company's movies and money, how "
         "many movies a country or a language has, movies like one you liked, or movies by "
         f"genre, years, length or language. For example:\n{examples}\n/help lists the commands."

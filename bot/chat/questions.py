@@ -63,10 +63,12 @@ class Discover:
 
 @dataclass(frozen=True, slots=True)
 class NotUnderstood:
-    """Nothing the bot answers; ``closest`` is a plausible title the text may have meant."""
+    """Nothing the bot answers; ``closest`` is a plausible title the text may have meant.
+    ``chat`` is small talk ("hello", "gracias"), answered with what the bot can do."""
 
     text: str
     closest: Ref | None = None
+    chat: bool = False
 
 
 Intent = Ask | Discover | NotUnderstood
@@ -233,6 +235,13 @@ TRAILING = re.compile(
 )
 STRIP_TITLE = re.compile(r"^(?:the (?:movie|film) |(?:la|el) (?:pelicula|peli|film) (?:de |del )?|"
                          r"(?:movie|film|pelicula|peli) )|(?: (?:movie|film|pelicula|peli))$")
+SMALL_TALK = re.compile(
+    r"(?:(?:hi|hello|hey|hiya|yo|hola|buenas|buenos dias|buenas tardes|buenas noches|good "
+    r"(?:morning|afternoon|evening)|thanks|thank you|thanks a lot|thx|ty|gracias|muchas "
+    r"gracias|ok|okay|vale|bye|goodbye|adios|chao|hasta luego|help|ayuda|how are you|que tal|"
+    r"como estas)(?: (?:bot|there|again|amigo|please|por favor))? ?)+"
+)
+"""Greetings, thanks and "help": what the bot can do, never a title search ("Hello, Dolly!")."""
 QUESTION_START = re.compile(
     r"^(?:how|what|whats|who|whos|when|which|why|where|can|could|do|does|did|is|are|was|"
     r"tell|show|give|find|recommend|suggest|i want|i need|any|cuanto|cuanta|cuantos|cuantas|"
@@ -273,6 +282,8 @@ def interpret(catalog: Catalog, text: str) -> Intent:
     t = clean(text)
     if not t:
         return Ask("movie", text)
+    if SMALL_TALK.fullmatch(normalize(text)):
+        return NotUnderstood(text, chat=True)
     intent = _question(catalog, t) or _discover(catalog, t)
     if intent is not None:
         return intent
