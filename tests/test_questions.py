@@ -206,3 +206,14 @@ def test_inline_questions_get_their_answer_first(bot_harness: BotHarness) -> Non
 def only_inline(calls: list[Call]) -> Call:
     assert [c.method for c in calls] == ["answerInlineQuery"], [c.method for c in calls]
     return calls[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["hello " * 160, "movies like " * 90, "how long is " * 80, "¿¿??", "🎬🍿", "<b>x</b> & y",
+     "películas de " * 70, "1990 " * 200],
+)
+def test_odd_messages_get_one_clear_answer(bot_harness: BotHarness, text: str) -> None:
+    reply = answer(bot_harness.send(private_message(text)))
+    assert reply.text != formatting.APOLOGY
+    assert len(reply.text) <= formatting.MESSAGE_LIMIT and "<b>x</b>" not in reply.text
