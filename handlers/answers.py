@@ -1,15 +1,17 @@
 """What a query command answers: its spec's catalog question, shown, with its buttons.
 
-Every way of asking (a command, the next message in a private chat, a button, a deep link)
-ends here with a :class:`~bot.chat.commands.QuerySpec`, what the user typed or a :class:`Ref`,
-and a page; :func:`answer` returns the :class:`Reply` to send.
+Every way of asking (a command, the next message in a private chat, a question in plain
+words, a button, a deep link) ends here with a :class:`~bot.chat.commands.QuerySpec`, what the
+user typed or a :class:`Ref`, and a page; :func:`answer` returns the :class:`Reply` to send.
 """
 
 from __future__ import annotations
 
-from bot.chat import formatting
+from dataclasses import replace
+
+from bot.chat import formatting, questions
 from bot.chat.buttons import Button
-from bot.chat.commands import SPECS, Query, QuerySpec
+from bot.chat.commands import SPECS, Link, Query, QuerySpec
 from bot.movies.catalog import Catalog, Choice, Ref
 from handlers import keyboards
 from handlers.replies import Reply
@@ -28,7 +30,7 @@ def answer(catalog: Catalog, spec: QuerySpec, query: Query, page: int = 0) -> Re
                      keyboards.choices(catalog, spec.name, result.options))
     shown = spec.show(result.value)
     page = min(max(page, 0), len(shown.pages) - 1)
-    links = (*shown.links, *spec.see_also(result.value, result.ref))
+    links = (*shown.links_of(page), *spec.see_also(result.value, result.ref))
     rows = [
         keyboards.pager(catalog, spec.name, result.ref, page, len(shown.pages)),
         *keyboards.link_rows(catalog, links),
@@ -44,3 +46,39 @@ def answer_button(catalog: Catalog, button: Button | None) -> Reply | None:
     if button is None:
         return None
     return answer(catalog, SPECS[button.action], button.ref, button.page)
+
+
+def answer_question(catalog: Catalog, text: str) -> Reply | None:
+    """The answer to ``text`` when it is a question about something other than one movie's
+    card, found (not a choice): what inline mode shows above its titles. None otherwise."""
+    intent = questions.interpret(catalog, text)
+    if isinstance(intent, questions.Ask) and intent.action != "movie":
+        spec, query = SPECS[intent.action], intent.query
+    elif isinstance(intent, questions.Discover) and intent.like is None:
+        spec, query = SPECS["discover"], intent.filters
+    else:
+        return None
+    if spec.needs_recommender and not catalog.can_recommend:
+        return None
+    if isinstance(spec.ask(catalog, query), Choice):
+        return None
+    return answer(catalog, spec, query)
+
+
+def answer_text(catalog: Catalog, text: str) -> Reply | None:
+    """The reply to a message in plain words: the answer of the command it asks
+    (:func:`bot.chat.questions.interpret`), or what the bot can do when it asks none."""
+    intent = questions.interpret(catalog, text)
+    if isinstance(intent, questions.Ask):
+        return answer(catalog, SPECS[intent.action], intent.query)
+    if isinstance(intent, questions.Discover):
+        if intent.like is None:
+            return answer(catalog, SPECS["discover"], intent.filters)
+        filters = intent.filters
+        within = replace(SPECS["recommend"],
+                         ask=lambda c, q: c.recommend(q, within=filters))
+        return answer(catalog, within, intent.like)
+    closest = catalog.label(intent.closest) if intent.closest is not None else None
+    links = [Link(f"🎬 {closest}", "movie", intent.closest)] if intent.closest and closest else []
+    return Reply(formatting.not_understood(closest, chat=intent.chat),
+                 keyboards.keyboard(keyboards.link_rows(catalog, links)))

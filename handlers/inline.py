@@ -1,6 +1,14 @@
-"""Inline mode: ``@bot toy sto`` in any chat lists matching movies; picking one posts its card."""
+"""Inline mode: ``@bot toy sto`` in any chat lists matching movies; picking one posts its card.
+
+A question in plain words (``@bot how long is toy story``, ``@bot good comedies 90s``) gets its
+answer as the first result, above the titles.
+"""
 
 from __future__ import annotations
+
+import hashlib
+import html
+import re
 
 from telegram import (
     InlineQueryResultArticle,
@@ -15,9 +23,9 @@ from bot.app.context import Context
 from bot.chat import formatting
 from bot.chat.commands import MOVIE
 from bot.movies.catalog import Catalog, Movie
-from handlers import keyboards
+from handlers import answers, keyboards
 from handlers.incoming import clean
-from handlers.replies import poster_preview
+from handlers.replies import NO_PREVIEW, Reply, poster_preview
 from handlers.start import INLINE_PAYLOAD
 
 MAX_RESULTS = 10
@@ -42,6 +50,25 @@ def result(catalog: Catalog, movie: Movie) -> InlineQueryResultArticle:
     )
 
 
+TAG = re.compile(r"<[^>]+>")
+
+
+def answer_result(reply: Reply, question: str) -> InlineQueryResultArticle:
+    """The answer to a question, as a result: its first line the title (plain text), the
+    next lines the description; picking it posts the answer with its buttons."""
+    lines = [line.strip() for line in html.unescape(TAG.sub("", reply.text)).splitlines()]
+    lines = [line for line in lines if line] or [question]
+    return InlineQueryResultArticle(
+        id="q" + hashlib.blake2b(question.encode(), digest_size=8).hexdigest(),
+        title=formatting.truncate(lines[0], 100),
+        description=formatting.truncate(" ".join(lines[1:3]), 120) or None,
+        input_message_content=InputTextMessageContent(
+            reply.text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
+        ),
+        reply_markup=reply.keyboard,
+    )
+
+
 async def on_inline_query(update: Update, context: Context) -> None:
     inline = update.inline_query
     if inline is None:
@@ -52,6 +79,9 @@ async def on_inline_query(update: Update, context: Context) -> None:
         return
     catalog = context.bot_data.catalog
     results = [result(catalog, movie) for movie in catalog.search_movies(query, MAX_RESULTS)]
+    answered = answers.answer_question(catalog, query)
+    if answered is not None:
+        results = [answer_result(answered, query), *results][:MAX_RESULTS]
     await inline.answer(results, cache_time=CACHE_SECONDS, button=None if results else HINT)
 
 

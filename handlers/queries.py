@@ -2,8 +2,10 @@
 
 ``/runtime Toy Story`` answers at once. A command with no argument answers with its usage in
 groups; in a private chat it asks "Which movie?" and the next message is the argument, unless
-another command comes first or ten minutes pass. Any other text in a private chat is looked up
-as a movie. The commands are those of :data:`bot.chat.commands.QUERIES`.
+another command comes first or ten minutes pass. Any other text in a private chat is a question
+in plain words ("how long is toy story", "¿de qué año es Alien?") or a title; in groups, so is
+a reply to one of the bot's messages or a message starting with its @username. The commands are
+those of :data:`bot.chat.commands.QUERIES`.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from bot.app.context import Context
 from bot.chat import formatting
-from bot.chat.commands import MOVIE, QUERIES, SPECS, QuerySpec
+from bot.chat.commands import QUERIES, SPECS, QuerySpec
 from bot.chat.prompts import Prompts
 from handlers import answers, replies
 from handlers.incoming import (
@@ -74,7 +76,42 @@ async def on_private_text(update: Update, context: Context) -> None:
     if not query:
         await message.reply_text(formatting.NOT_TEXT)
         return
-    await answer_query(message, context, SPECS[action] if action else MOVIE, query)
+    if action:
+        await answer_query(message, context, SPECS[action], query)
+        return
+    await answer_question(message, context, query)
+
+
+async def answer_question(message: Message, context: Context, text: str) -> None:
+    """Answer a question in plain words (or a title)."""
+    reply = answers.answer_text(context.bot_data.catalog, text)
+    if reply is not None:
+        await replies.send(message, reply)
+
+
+def group_question(message: Message, bot_id: int, username: str | None) -> str | None:
+    """The question in a group message meant for this bot: a reply to one of its messages, or
+    a message starting with its @username (which is cut off); None for other chatter."""
+    text = clean(message.text or "")
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
+        return text
+    mention = f"@{username}".lower() if username else None
+    if mention and text.lower().startswith(mention):
+        rest = text[len(mention):]
+        if not rest[:1].isalnum() and rest[:1] != "_":
+            return rest.lstrip(" ,:;").strip()
+    return None
+
+
+async def on_group_text(update: Update, context: Context) -> None:
+    """A plain message in a group: answered only when meant for the bot."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    text = group_question(message, context.bot.id, context.bot.username)
+    if text:
+        await answer_question(message, context, text)
 
 
 async def forget_question(update: Update, context: Context) -> None:
@@ -123,6 +160,10 @@ def register_fallbacks(application: Application) -> None:
     private = filters.ChatType.PRIVATE & NEW_MESSAGES
     application.add_handler(MessageHandler(filters.COMMAND & NEW_MESSAGES, on_unknown_command))
     application.add_handler(MessageHandler(filters.TEXT & private, on_private_text))
+    application.add_handler(
+        MessageHandler(filters.TEXT & ~filters.COMMAND & filters.ChatType.GROUPS & NEW_MESSAGES,
+                       on_group_text)
+    )
     application.add_handler(
         MessageHandler(private & ~filters.TEXT & ~filters.StatusUpdate.ALL, on_private_other)
     )

@@ -447,7 +447,8 @@ def test_menu_is_registered_with_set_my_commands(bot_harness: BotHarness) -> Non
     call = only(bot_harness.request.of("setMyCommands"), "setMyCommands")
     menu = {c["command"]: c["description"] for c in call.params["commands"]}
     assert list(menu) == ["start", "movie", "runtime", "recommend", "director", "collection",
-                          "company", "chart", "country", "language", "daily", "help"]
+                          "company", "chart", "country", "language", "discover", "daily",
+                          "help"]
     assert all(0 < len(d) <= 256 for d in menu.values())
 
 

@@ -9,7 +9,8 @@ does not fit together (an action with a kind of reference its command never take
 answer that has none): anyone can send ``/start <anything>``, so nothing is trusted.
 
 Format: ``{version}|{action}|{kind}|{key}|{page}`` plus ``|e`` when the button edits in place,
-e.g. ``5d22c2|dir|d|1234|2|e``. Telegram allows 64 bytes; these stay under 40.
+e.g. ``5d22c2|dir|d|1234|2|e``. Telegram allows 64 bytes; these stay under 40, and a
+discovery's (whose key packs its filters, up to 32 digits) under 60.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 
 from bot.chat.commands import SPECS
 from bot.movies.catalog import Kind, Ref
+from bot.movies.discovery import MAX_DIGITS
 
 MAX_BYTES = 64
 SEPARATOR = "|"
@@ -32,11 +34,14 @@ KINDS = {
     Kind.DIRECTOR: "d",
     Kind.COUNTRY: "n",
     Kind.LANGUAGE: "l",
+    Kind.DISCOVERY: "q",
 }
 _ACTION_OF = {code: action for action, code in ACTIONS.items()}
 _KIND_OF = {code: kind for kind, code in KINDS.items()}
 _VERSION = re.compile(r"[0-9A-Za-z]{1,16}")
 _NUMBER = re.compile(r"\d{1,12}")
+_PACKED = re.compile(rf"\d{{1,{MAX_DIGITS}}}")
+"""A discovery's key packs its filters: longer than any entity number."""
 MAX_PAGE = 999
 """No answer has that many pages; a larger page number is forged."""
 
@@ -87,11 +92,12 @@ def decode(data: str, version: str) -> Button | None:
     if len(fields) != 5:
         return None
     data_version, action_code, kind_code, key, page = fields
-    if data_version != version or not (_NUMBER.fullmatch(key) and _NUMBER.fullmatch(page)):
-        return None
     action = _ACTION_OF.get(action_code)
     kind = _KIND_OF.get(kind_code)
-    if action is None or kind is None:
+    if action is None or kind is None or data_version != version:
+        return None
+    digits = _PACKED if kind is Kind.DISCOVERY else _NUMBER
+    if not (digits.fullmatch(key) and _NUMBER.fullmatch(page)):
         return None
     ref = Ref(kind, int(key))
     return Button(action, ref, int(page), edit) if _fits(action, ref, int(page)) else None

@@ -16,20 +16,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.chat import charts, formatting
+from bot.chat import charts, formatting, questions
 from bot.movies.catalog import (
     Answer,
     BoxOffice,
     Catalog,
+    Choice,
     Decades,
+    Discovered,
     Kind,
     Movie,
     NoCollection,
     Recommendations,
     Ref,
 )
+from bot.movies.discovery import Filters
 
-Query = str | Ref
+Query = str | Ref | Filters
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +55,12 @@ class Shown:
     photo: str | None = None
     caption: str | None = None
     chart: charts.Chart | None = None
+    page_links: tuple[tuple[Link, ...], ...] = ()
+    """Buttons of one page only (a discovery's movies), after ``links``."""
+
+    def links_of(self, page: int) -> tuple[Link, ...]:
+        """The buttons under page ``page``."""
+        return self.links + (self.page_links[page] if page < len(self.page_links) else ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,10 +129,34 @@ def _pages(render: Callable[[Any], list[str]]) -> Callable[[Any], Shown]:
 def _recommendations(found: Recommendations) -> Shown:
     """Five movies with their reasons; a button under each opens its card."""
     if not found.picks:
+        if found.within:
+            return Shown((formatting.none_within(found.movie.ref, found.within),))
         return Shown((formatting.not_enough_data(found.movie.ref),))
     links = tuple(Link(f"🎬 {ref.label}", "movie", Ref(Kind.MOVIE, ref.id))
                   for ref, _reason in found.picks)
-    return Shown((formatting.recommendations(found.movie, found.picks),), links)
+    return Shown((formatting.recommendations(found.movie, found.picks, found.within),), links)
+
+
+def _discovery(found: Discovered) -> Shown:
+    """Ten movies a page, a button under each to its card."""
+    pages = formatting.discovery(found)
+    per_page = formatting.DISCOVERY_PAGE
+    links = tuple(
+        tuple(Link(f"🎬 {m.movie.label}", "movie", Ref(Kind.MOVIE, m.movie.id))
+              for m in found.movies[i:i + per_page])
+        for i in range(0, len(found.movies), per_page)
+    )
+    return Shown(tuple(pages), page_links=links)
+
+
+def _discover(catalog: Catalog, query: Query) -> Answer[Discovered]:
+    """``/discover`` about filters, a button's packed filters, or words to read them from."""
+    if isinstance(query, str):
+        filters = questions.filters_of(catalog, query)
+        if filters is None:
+            return Choice(Kind.DISCOVERY, query, ambiguous=False, options=())
+        query = filters
+    return catalog.discover(query)
 
 
 def _chart(value: BoxOffice | Decades) -> Shown:
@@ -196,6 +229,11 @@ QUERIES = (
         name="language", description="How many movies are in a language",
         argument="<name or code>", example="French", code="lang", kind=Kind.LANGUAGE,
         ask=Catalog.language, show=_text(formatting.language), see_also=DECADES_BUTTON,
+    ),
+    QuerySpec(
+        name="discover", description="Movies by genre, years, length, language, country",
+        argument="<what you feel like>", example="good comedy 90s", code="dsc",
+        kind=Kind.DISCOVERY, ask=_discover, show=_discovery, paged=True,
     ),
 )
 """The commands that ask the catalog, in menu order."""

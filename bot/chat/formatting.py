@@ -22,6 +22,7 @@ from bot.movies.catalog import (
     CountryCount,
     Decades,
     DirectorStats,
+    Discovered,
     Kind,
     LanguageCount,
     Movie,
@@ -170,6 +171,71 @@ def director(result: DirectorStats) -> list[str]:
     return paginate(header, lines)
 
 
+DISCOVERY_PAGE = 10
+"""Movies per page of a discovery."""
+
+
+def criteria(result: Discovered) -> str:
+    """The filters a discovery understood, written back: ``Comedy · 1990-1999 · sorted by
+    rating``."""
+    return " · ".join((*result.criteria, f"sorted by {result.sort.value}"))
+
+
+def discovery(result: Discovered) -> list[str]:
+    """The matches, ten a page, each with its rating and runtime; or, when none, the filter
+    that left none."""
+    understood = h(criteria(result))
+    if not result.movies:
+        if result.emptied_by is None:
+            return [f"🔎 No movie matches <i>{understood}</i>."]
+        return [
+            f"🔎 No movie matches <i>{understood}</i>: none is left once "
+            f"“{h(result.emptied_by)}” applies. Try without it, or widen it."
+        ]
+    shown = len(result.movies)
+    listed = f"the top {shown:,}" if shown < result.total else "all"
+    header = f"🔎 <i>{understood}</i>\n{count(result.total, 'movie')} match; {listed} below.\n\n"
+    lines = [
+        f"{i}. {title(m.movie)} — ⭐ {m.rating:.1f}"
+        + (f" · {m.runtime} min" if m.runtime else "")
+        for i, m in enumerate(result.movies, 1)
+    ]
+    chunks = [lines[i:i + DISCOVERY_PAGE] for i in range(0, len(lines), DISCOVERY_PAGE)]
+    total = len(chunks)
+    footer = "\n\n<i>Page {}/{}</i>"
+    return [header + "\n".join(chunk) + (footer.format(i, total) if total > 1 else "")
+            for i, chunk in enumerate(chunks, 1)]
+
+
+DISCOVER_HINT = (
+    "genres, a year or a decade, short or long, a language, a country, a director or a "
+    "company, and “good” or “best” to sort by rating"
+)
+
+
+QUESTION_EXAMPLES = (
+    "how long is Toy Story?",
+    "a good comedy from the 90s",
+    "películas parecidas a Amélie",
+)
+
+
+def not_understood(closest: str | None, *, chat: bool = False) -> str:
+    """The answer to a message the bot cannot read as a question it answers; ``chat``: to a
+    greeting or thanks, which get the same offer without "I did not understand"."""
+    examples = "\n".join(f"• <i>{h(e)}</i>" for e in QUESTION_EXAMPLES)
+    opening = "Hello! I know movies." if chat else "I did not understand that."
+    text = (
+        f"{opening} Ask me (in English or Spanish) how long a movie runs, its "
+        "year, who directed it, its series, a director's or a company's movies and money, how "
+        "many movies a country or a language has, movies like one you liked, or movies by "
+        f"genre, years, length or language. For example:\n{examples}\n/help lists the commands."
+    )
+    if closest:
+        text += f"\n\nDid you mean the movie <b>{h(closest)}</b>?"
+    return text
+
+
 def choice(result: Choice) -> str:
     """The text above the candidate buttons (or alone, when there are none).
 
@@ -178,6 +244,9 @@ def choice(result: Choice) -> str:
     """
     noun = result.noun or result.kind.value
     query = h(truncate(result.query, 60))
+    if result.kind is Kind.DISCOVERY:
+        return (f"I could not tell what to look for in “{query}”. I understand {DISCOVER_HINT}."
+                "\nFor example: <i>/discover good comedy 90s</i>")
     if not result.query.strip():
         return f"Please give a {noun} name."
     if result.ambiguous:
@@ -268,14 +337,24 @@ def movie_card(movie: Movie, limit: int = MESSAGE_LIMIT) -> str:
     return "\n\n".join([*sections, tail])
 
 
-def recommendations(movie: Movie, picks: Sequence[tuple[MovieRef, str]]) -> str:
+def recommendations(movie: Movie, picks: Sequence[tuple[MovieRef, str]],
+                    within: Sequence[str] = ()) -> str:
     """The /recommend answer: five titles, each with its short reason (no picks at all is
-    :func:`not_enough_data`)."""
+    :func:`not_enough_data`); ``within``: the filters they were narrowed by."""
     lines = [
         f"{i}. {title(ref)}" + (f" — <i>{h(reason)}</i>" if reason else "")
         for i, (ref, reason) in enumerate(picks, 1)
     ]
-    return f"🍿 If you liked <b>{title(movie.ref)}</b>:\n\n" + "\n".join(lines)
+    narrowed = f" ({h(' · '.join(within))})" if within else ""
+    return f"🍿 If you liked <b>{title(movie.ref)}</b>{narrowed}:\n\n" + "\n".join(lines)
+
+
+def none_within(movie: MovieRef, within: Sequence[str]) -> str:
+    """No movie among those most like ``movie`` passes the filters asked."""
+    return (
+        f"🍿 None of the movies most like <b>{title(movie)}</b> is "
+        f"{h(' · '.join(within))}. Try without that, or /discover to look by filters alone."
+    )
 
 
 def not_enough_data(movie: MovieRef) -> str:
@@ -322,6 +401,8 @@ def help_text(commands: Sequence[tuple[str, str, str]], movies: int) -> str:
             lines.append(f"      <i>/{h(name)} {h(example)}</i>")
     return (
         f"🎬 I know {count(movies, 'movie')}. Ask me:\n\n" + "\n".join(lines) + "\n\n"
+        "Or just ask, in English or Spanish: <i>how long is Toy Story?</i>, "
+        "<i>a good comedy from the 90s</i>, <i>películas parecidas a Amélie</i>.\n\n"
         "Names may be misspelt or partial; add a year for remakes (<i>Hamlet 1996</i>). "
         "In any chat, type my @username and a title to share a movie's card."
     )

@@ -20,6 +20,7 @@ import polars as pl
 import pycountry
 
 from bot.movies.datafiles import DATA_DIR, MOVIES_FILE, fingerprint
+from bot.movies.discovery import Discovery, FilterCodec, Filters, Sort
 from bot.movies.matching import (
     TIE_MARGIN,
     Ambiguous,
@@ -98,6 +99,8 @@ class Kind(StrEnum):
     DIRECTOR = "director"
     COUNTRY = "country"
     LANGUAGE = "language"
+    DISCOVERY = "kind of movie"
+    """A set of :class:`~bot.movies.discovery.Filters`, packed in its key."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,7 +312,36 @@ class Recommendations:
 
     movie: Movie
     picks: tuple[tuple[MovieRef, str], ...]
+    within: tuple[str, ...] = ()
+    """The filters the picks were narrowed by, written back ("1990-1999")."""
 
+
+@dataclass(frozen=True, slots=True)
+class DiscoveredMovie:
+    movie: MovieRef
+    rating: float
+    votes: int
+    runtime: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Discovered:
+    """The movies passing a discovery's filters, best first (at most
+    :data:`DISCOVERY_LIMIT`), with the filters written back in words (``criteria``) and, when
+    none passed, the criterion that emptied the list."""
+
+    criteria: tuple[str, ...]
+    sort: Sort
+    total: int
+    movies: tuple[DiscoveredMovie, ...]
+    emptied_by: str | None = None
+
+
+RECOMMEND_POOL = 300
+"""How many similar movies filters narrow down ("like Alien but from the 90s")."""
+
+DISCOVERY_LIMIT = 100
+"""How many matches a discovery lists (ten pages of ten)."""
 
 Answer = Found[T] | Choice
 
@@ -478,6 +510,11 @@ class Catalog:
             popularity=[c.count for c in self._countries],
             aliases=_country_aliases(ccodes, data_country_names),
         )
+        self.discovery = Discovery(movies, codes, ccodes, self._entity_rows)
+        self.filter_codec = FilterCodec(
+            self.discovery.genres, len(codes), len(ccodes), len(self.directors.names),
+            len(self.companies.names),
+        )
         self._kinds: dict[Kind, tuple[NameIndex, Callable[[int], str]]] = {
             Kind.MOVIE: (self.titles, lambda row: self.movie_ref(row).label),
             Kind.COLLECTION: (self._collections.index, self._collections.names.__getitem__),
@@ -570,9 +607,11 @@ class Catalog:
     def director(self, query: str | Ref) -> Answer[DirectorStats]:
         return self._answer(Kind.DIRECTOR, query, self._director_stats)
 
-    def recommend(self, query: str | Ref, k: int = 5) -> Answer[Recommendations]:
-        """The ``k`` movies most like a title, by the content-based recommender."""
-        return self._answer(Kind.MOVIE, query, lambda row: self._recommendations(row, k))
+    def recommend(self, query: str | Ref, k: int = 5,
+                  within: Filters | None = None) -> Answer[Recommendations]:
+        """The ``k`` movies most like a title, by the content-based recommender; ``within``
+        keeps only those that pass these filters ("like Alien but from the 90s")."""
+        return self._answer(Kind.MOVIE, query, lambda row: self._recommendations(row, k, within))
 
     def collection(self, query: str | Ref) -> Answer[CollectionInfo | NoCollection]:
         """A collection by its own name (``harry potter``) or by one of its movies' titles.
@@ -624,12 +663,88 @@ class Catalog:
         empty = all(m.empty for m in missing.values())
         return self._mixed_choice(query, suggested, ambiguous=False, empty=empty)
 
+    def discover(self, query: Filters | Ref) -> Answer[Discovered]:
+        """The movies that pass ``query``'s filters, ranked as they ask."""
+        filters = query if isinstance(query, Filters) else self._filters(query)
+        if filters is None:
+            return Choice(Kind.DISCOVERY, "", ambiguous=False, options=())
+        ref = Ref(Kind.DISCOVERY, self.filter_codec.pack(filters))
+        return Found(self._discovered(filters), ref)
+
+    def criteria(self, filters: Filters) -> list[tuple[str, str]]:
+        """Each set criterion of ``filters`` as (field name, words), in the order the discovery
+        applies them: ``("genres", "Comedy")``, ``("years", "1990-1999")``..."""
+        words = []
+        for name, _condition in self.discovery.steps(filters):
+            words.append((name, self._criterion(name, filters)))
+        return words
+
+    @property
+    def language_table(self) -> Sequence[LanguageCount]:
+        """Every language, by key (a :class:`Ref`'s key for languages)."""
+        return self._languages
+
+    @property
+    def country_table(self) -> Sequence[CountryCount]:
+        """Every country, by key."""
+        return self._countries
+
+    @property
+    def collections(self) -> NameIndex:
+        """The name index of collections (series)."""
+        return self._collections.index
+
     def label(self, ref: Ref) -> str | None:
         """What a button pointing at ``ref`` says; None when ``ref`` points at nothing."""
+        if ref.kind is Kind.DISCOVERY:
+            filters = self._filters(ref)
+            if filters is None:
+                return None
+            return " · ".join(words for _name, words in self.criteria(filters)) or "All movies"
         key = self._key(ref)
         return None if key is None else self._label(ref.kind, key)
 
     # -- internals --------------------------------------------------------------------------------
+
+    def _entity_rows(self, kind: str, key: int) -> list[int]:
+        return (self.directors if kind == "director" else self.companies).movie_rows(key)
+
+    def _filters(self, ref: Ref) -> Filters | None:
+        return self.filter_codec.unpack(ref.key) if ref.kind is Kind.DISCOVERY else None
+
+    def _criterion(self, name: str, f: Filters) -> str:
+        if name == "genres":
+            return " + ".join(sorted(f.genres))
+        if name == "years":
+            if f.year_from == f.year_to:
+                return str(f.year_from)
+            if f.year_from is not None and f.year_to is not None:
+                return f"{f.year_from}-{f.year_to}"
+            return f"since {f.year_from}" if f.year_from is not None else f"until {f.year_to}"
+        if name == "runtime":
+            if f.runtime_min is not None and f.runtime_max is not None:
+                return f"{f.runtime_min}-{f.runtime_max} min"
+            return (f"{f.runtime_min} min or longer" if f.runtime_min is not None
+                    else f"{f.runtime_max} min or shorter")
+        if name == "language":
+            return f"in {self._languages[f.language].name}"
+        if name == "country":
+            return f"from {self._countries[f.country].name}"
+        if name == "director":
+            return f"directed by {self.directors.names[f.director]}"
+        return f"from {self.companies.names[f.company]}"
+
+    def _discovered(self, filters: Filters, within: Sequence[int] | None = None) -> Discovered:
+        ranked = self.discovery.rank(filters, DISCOVERY_LIMIT, within)
+        criteria = self.criteria(filters)
+        picks = self.movies[list(ranked.rows)].select("vote_average", "vote_count", "runtime")
+        movies = tuple(
+            DiscoveredMovie(self.movie_ref(row), round(float(rating), 1), votes, runtime)
+            for row, (rating, votes, runtime) in zip(ranked.rows, picks.iter_rows(), strict=True)
+        )
+        emptied = None if ranked.emptied_by is None else criteria[ranked.emptied_by][1]
+        return Discovered(tuple(w for _n, w in criteria), filters.sort, ranked.total, movies,
+                          emptied)
 
     def _index(self, kind: Kind) -> NameIndex:
         return self._kinds[kind][0]
@@ -640,6 +755,8 @@ class Catalog:
 
     def _key(self, ref: Ref) -> int | None:
         """Stable reference -> index key, or None when it no longer points anywhere."""
+        if ref.kind is Kind.DISCOVERY:
+            return ref.key if self._filters(ref) is not None else None
         if ref.kind is Kind.MOVIE:
             return self.row_of(ref.key)
         return ref.key if 0 <= ref.key < len(self._index(ref.kind)) else None
@@ -764,15 +881,22 @@ class Catalog:
         counts = tuple((decade, per.get(decade, 0)) for decade in span)
         return Decades(kind, entity.name, years.len(), counts, years.null_count())
 
-    def _recommendations(self, row: int, k: int) -> Recommendations:
+    def _recommendations(self, row: int, k: int, within: Filters | None = None) -> Recommendations:
         if self.recommender is None:
             raise RuntimeError("this catalog was loaded without its recommender")
-        try:
-            picks = self.recommender.recommend(row, k)
-        except NotEnoughData:
-            picks = []
+        picks = []
+        for pool in ((RECOMMEND_POOL, 50, k) if within is not None else (k,)):
+            try:
+                picks = self.recommender.recommend(row, pool)
+                break
+            except NotEnoughData:
+                continue
+        if within is not None:
+            kept = set(self.discovery.rank(within, len(picks), [p.row for p in picks]).rows)
+            picks = [p for p in picks if p.row in kept][:k]
         refs = tuple((self.movie_ref(p.row), p.reason) for p in picks)
-        return Recommendations(self.movie_at(row), refs)
+        criteria = tuple(words for _n, words in self.criteria(within)) if within else ()
+        return Recommendations(self.movie_at(row), refs, criteria)
 
     def _company_stats(self, key: int) -> CompanyStats:
         frame = self._frame(self.companies.movie_rows(key))
