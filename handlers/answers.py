@@ -52,6 +52,7 @@ def answer_question(catalog: Catalog, text: str) -> Reply | None:
     """The answer to ``text`` when it is a question about something other than one movie's
     card, found (not a choice): what inline mode shows above its titles. None otherwise."""
     intent = questions.interpret(catalog, text)
+    query: Query
     if isinstance(intent, questions.Ask) and intent.action != "movie":
         spec, query = SPECS[intent.action], intent.query
     elif isinstance(intent, questions.Discover) and intent.like is None:

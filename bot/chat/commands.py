@@ -78,6 +78,8 @@ class QuerySpec(Command):
     """A command that asks the catalog; its ``name`` is also its button action.
 
     ``code`` is the action in callback data (a few letters: Telegram allows 64 bytes).
+    ``ask`` takes a :data:`Query`: what was typed or a :class:`Ref` (or for /discover the
+    :class:`~bot.movies.discovery.Filters` read from words); each catalog method narrows it.
     ``refs`` are the kinds of :class:`Ref` its buttons may carry (``kind`` by default).
     ``see_also`` gives buttons to other answers about the same thing (the 📊 chart of a
     director), from the answer's value and reference. ``what`` is what the argument names
@@ -86,7 +88,7 @@ class QuerySpec(Command):
 
     code: str
     kind: Kind
-    ask: Callable[[Catalog, Query], Answer[Any]]
+    ask: Callable[[Catalog, Any], Answer[Any]]
     show: Callable[[Any], Shown]
     refs: frozenset[Kind] = field(default=frozenset())
     paged: bool = False

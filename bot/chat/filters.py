@@ -14,6 +14,7 @@ import gettext
 import re
 import weakref
 from collections.abc import Mapping
+from typing import Any, cast
 
 import pycountry
 
@@ -207,7 +208,7 @@ class Vocabulary:
         self.countries = _Lexicon(countries)
         years = catalog.movies["year"].drop_nulls().value_counts()
         big = years.filter(years["count"] >= 300)["year"]
-        self.latest = int(big.max()) if big.len() else 2017
+        self.latest = int(cast(int, big.max())) if big.len() else 2017
 
 
 _VOCABULARIES: weakref.WeakKeyDictionary[Catalog, Vocabulary] = weakref.WeakKeyDictionary()
@@ -255,7 +256,7 @@ _MAX_WORDS = ("under", "less than", "shorter than", "below", "at most", "max", "
 def read(catalog: Catalog, t: str, *, allow_empty: bool = False) -> Filters | None:
     """The filters ``t`` states, or None when any word of it is neither a filter nor filler
     (or, unless ``allow_empty``, when it states none)."""
-    found: dict[str, object] = {}
+    found: dict[str, Any] = {}
     genres: set[str] = set()
     sort = Sort.POPULARITY
     rest = _years_and_minutes(ALL_TIME.sub(" ", t), found)
@@ -296,9 +297,9 @@ def has_cue(t: str) -> bool:
     return bool(re.search(r"\b(?:movies?|films?|peliculas?|pelis?|something|algo)\b", t))
 
 
-def _word_filter(words: Vocabulary, tokens: list[str], i: int) -> tuple[int, str, object] | None:
+def _word_filter(words: Vocabulary, tokens: list[str], i: int) -> tuple[int, str, Any] | None:
     """The filter the words at ``i`` name: (how many words, field, value)."""
-    best: tuple[int, str, object] | None = None
+    best: tuple[int, str, Any] | None = None
     for name, lexicon in (("genre", words.genres), ("language", words.languages)):
         hit = lexicon.at(tokens, i)
         if hit is not None and (best is None or hit[0] > best[0]):

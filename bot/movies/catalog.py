@@ -726,13 +726,15 @@ class Catalog:
                 return f"{f.runtime_min}-{f.runtime_max} min"
             return (f"{f.runtime_min} min or longer" if f.runtime_min is not None
                     else f"{f.runtime_max} min or shorter")
-        if name == "language":
+        if name == "language" and f.language is not None:
             return f"in {self._languages[f.language].name}"
-        if name == "country":
+        if name == "country" and f.country is not None:
             return f"from {self._countries[f.country].name}"
-        if name == "director":
+        if name == "director" and f.director is not None:
             return f"directed by {self.directors.names[f.director]}"
-        return f"from {self.companies.names[f.company]}"
+        if name == "company" and f.company is not None:
+            return f"from {self.companies.names[f.company]}"
+        raise ValueError(f"no {name} criterion in {f}")
 
     def _discovered(self, filters: Filters, within: Sequence[int] | None = None) -> Discovered:
         ranked = self.discovery.rank(filters, DISCOVERY_LIMIT, within)

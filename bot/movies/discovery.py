@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any, cast
 
 import polars as pl
 
@@ -111,13 +112,13 @@ class FilterCodec:
         """The filters ``number`` packs, or None when it packs none."""
         if not 0 <= number < self.limit:
             return None
-        values = {}
+        values: dict[str, Any] = {}
         for name, radix in self._radices:
             number, digit = divmod(number, radix)
             values[name] = self._value(name, digit)
         return Filters(**values)
 
-    def _digit(self, name: str, value: object) -> int:
+    def _digit(self, name: str, value: Any) -> int:
         if name == "sort":
             return list(Sort).index(value)
         if name == "genres":
@@ -125,10 +126,10 @@ class FilterCodec:
         if value is None:
             return 0
         if name.startswith("year"):
-            return value - FIRST_YEAR + 1
-        return value + (0 if name.startswith("runtime") else 1)
+            return int(value) - FIRST_YEAR + 1
+        return int(value) + (0 if name.startswith("runtime") else 1)
 
-    def _value(self, name: str, digit: int) -> object:
+    def _value(self, name: str, digit: int) -> Any:
         if name == "sort":
             return list(Sort)[digit]
         if name == "genres":
@@ -156,7 +157,8 @@ class Discovery:
         self.rows_of = rows_of
         votes = movies["vote_count"]
         self.min_votes = float(votes.quantile(MIN_VOTES_QUANTILE) or 0.0)
-        self.mean_rating = float(movies.filter(votes > 0)["vote_average"].mean() or 0.0)
+        mean = cast(float | None, movies.filter(votes > 0)["vote_average"].mean())
+        self.mean_rating = float(mean or 0.0)
         v, m = pl.col("vote_count").cast(pl.Float64), self.min_votes
         bits = {g: 1 << i for i, g in enumerate(self.genres)}
         self.frame = movies.select(
