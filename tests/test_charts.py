@@ -236,3 +236,13 @@ def test_a_chart_under_a_chart_is_edited_in_as_an_upload(
     edited = calls[0]
     assert edited.params["message_id"] == 555 and edited.text is not None
     assert edited.upload is not None and png_size(edited.upload)[0] == 1280
+
+
+@pytest.mark.parametrize(("text", "name"), [("gráfico de Pixar", "Pixar Animation Studios"),
+                                            ("chart of the harry potter movies",
+                                             "Harry Potter Collection")])
+def test_a_chart_asked_in_words_is_the_charts_answer(bot_harness: BotHarness, text: str,
+                                                     name: str) -> None:
+    call = photo_of(bot_harness.send(private_message(text)))
+    assert call.text is not None and call.text.startswith(f"📊 <b>{name}</b>: ")
+    assert call.upload is not None and png_size(call.upload)[0] == 1280

@@ -80,6 +80,13 @@ X = r"(?P<x>.+?)"
 MOVIE_WORD = r"(?:the )?(?:movie|film|peli|pelicula)s?"
 
 PATTERNS: tuple[tuple[str, str], ...] = (
+    # charts: a director's, company's or series' box office, drawn
+    ("chart", rf"(?:show me |draw |make |plot |give me )?(?:a |the )?(?:bar )?(?:chart|graph|plot)"
+              rf" (?:of|for|about) (?:the )?{X}(?: ?s)?(?: (?:box office|revenue|money|"
+              rf"earnings|movies|films|budgets?))?"),
+    ("chart", rf"{X}(?: ?s)? (?:box office |revenue |money )?(?:chart|graph)"),
+    ("chart", rf"(?:(?:muestrame|dibuja|haz) )?(?:un |el |una |la )?"
+              rf"(?:grafico|grafica|diagrama) (?:de|del|sobre) (?:la )?(?:taquilla (?:de |del )?|recaudacion (?:de |del )?)?{X}"),
     # recommendations first: "movies like X" holds other questions' words
     ("recommend", rf"(?:(?:some|any|other|more)? ?(?:movies|films|something|anything|stuff|"
                   rf"things|a movie|a film|shows?)|more) (?:just |a bit |kind of )?"
