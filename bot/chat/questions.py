@@ -86,7 +86,8 @@ PATTERNS: tuple[tuple[str, str], ...] = (
               rf"earnings|movies|films|budgets?))?"),
     ("chart", rf"{X}(?: ?s)? (?:box office |revenue |money )?(?:chart|graph)"),
     ("chart", rf"(?:(?:muestrame|dibuja|haz) )?(?:un |el |una |la )?"
-              rf"(?:grafico|grafica|diagrama) (?:de|del|sobre) (?:la )?(?:taquilla (?:de |del )?|recaudacion (?:de |del )?)?{X}"),
+              rf"(?:grafico|grafica|diagrama) (?:de|del|sobre) (?:la )?"
+              rf"(?:taquilla (?:de |del )?|recaudacion (?:de |del )?)?{X}"),
     # recommendations first: "movies like X" holds other questions' words
     ("recommend", rf"(?:(?:some|any|other|more)? ?(?:movies|films|something|anything|stuff|"
                   rf"things|a movie|a film|shows?)|more) (?:just |a bit |kind of )?"
