@@ -81,7 +81,7 @@ MOVIE_WORD = r"(?:the )?(?:movie|film|peli|pelicula)s?"
 
 PATTERNS: tuple[tuple[str, str], ...] = (
     # charts: a director's, company's or series' box office, drawn
-    ("chart", rf"(?:show me |draw |make |plot |give me )?(?:a |the )?(?:bar )?(?:chart|graph|plot)"
+    ("chart", rf"(?:show me |draw |make |give me )?(?:a |the )?(?:bar )?(?:chart|graph)"
               rf" (?:of|for|about) (?:the )?{X}(?: ?s)?(?: (?:box office|revenue|money|"
               rf"earnings|movies|films|budgets?))?"),
     ("chart", rf"{X}(?: ?s)? (?:box office |revenue |money )?(?:chart|graph)"),
