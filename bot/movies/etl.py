@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,6 +42,9 @@ _LIST_COLUMNS = (
 )
 _NAME_COLUMNS = ("collection", "lead_actor")
 _MERGED_COLUMNS = ("companies", "directors", "collection")
+# Characters that tell names apart ("Ciné+" is not "Ciné@" nor "Ciné"), unless they join two
+# words ("Claussen+Wöbke+Putz" is "Claussen Wöbke Putz"): every Unicode symbol, and these.
+_DISTINGUISHING = frozenset("@#%*")
 
 
 @dataclass
@@ -96,11 +100,30 @@ def decode_escapes(movies: pl.DataFrame) -> pl.DataFrame:
     return movies.with_columns(fixes) if fixes else movies
 
 
+def _symbols(name: str) -> str:
+    """The distinguishing symbols of ``name``, in order, leaving out those that join words."""
+    found = []
+    for i, char in enumerate(name):
+        if char in _DISTINGUISHING or unicodedata.category(char).startswith("S"):
+            joins = 0 < i < len(name) - 1 and name[i - 1].isalnum() and name[i + 1].isalnum()
+            if not joins:
+                found.append(char)
+    return "".join(found)
+
+
+def spelling_key(name: str) -> tuple[str, str]:
+    """What two spellings of one name share: the normalized name and its distinguishing symbols
+    (``Ciné +`` and ``Cine+`` share it, ``Ciné@`` and ``Ciné`` each have their own)."""
+    return normalize(name), _symbols(name)
+
+
 def merge_spellings(movies: pl.DataFrame, report: Report) -> pl.DataFrame:
     """One spelling per company, director and collection name.
 
-    TMDB has ``TOHO`` beside ``Toho`` and ``Denis Heroux`` beside ``Denis Héroux``: names equal
-    once normalized (case, accents, punctuation) are one entity, shown in its most used spelling.
+    TMDB has ``TOHO`` beside ``Toho`` and ``Denis Heroux`` beside ``Denis Héroux``: names that
+    differ only in case, accents, spacing or punctuation are one entity, shown in its most used
+    spelling. A distinguishing symbol (``Ciné+``, ``Ciné@``) keeps a name apart: merging it
+    would move another company's movies into the bigger one's totals.
     """
     fixes = []
     for column in _MERGED_COLUMNS:
@@ -108,10 +131,10 @@ def merge_spellings(movies: pl.DataFrame, report: Report) -> pl.DataFrame:
         if values.dtype == pl.List(pl.String):
             values = values.explode(empty_as_null=False)
         counts = values.drop_nulls().value_counts(sort=True, name="n")
-        best: dict[str, str] = {}
+        best: dict[tuple[str, str], str] = {}
         mapping: dict[str, str] = {}
         for name, _n in counts.sort(["n", column], descending=[True, False]).iter_rows():
-            first = best.setdefault(normalize(name), name)
+            first = best.setdefault(spelling_key(name), name)
             if first != name:
                 mapping[name] = first
         if not mapping:
