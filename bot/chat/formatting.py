@@ -256,6 +256,8 @@ def movie_card(movie: Movie, limit: int = MESSAGE_LIMIT) -> str:
     if movie.budget or movie.revenue:
         facts.append(f"Budget {money(movie.budget)} · Revenue {money(movie.revenue)}")
     head = f"🎬 <b>{clip(movie.ref.label, 200)}</b>"
+    if movie.original_title and movie.original_title != movie.title:
+        head += f"\n{clip(movie.original_title, 200)}"
     if movie.tagline:
         head += f"\n<i>{clip(movie.tagline, 150)}</i>"
     tail = links(movie)

@@ -20,6 +20,7 @@ import polars as pl
 import pycountry
 
 from bot.movies.datafiles import DATA_DIR, MOVIES_FILE, fingerprint
+from bot.movies.languages import COMMON_NAMES, ENDONYMS
 from bot.movies.matching import Ambiguous, NameIndex, NotFound, Resolved, normalize
 from bot.movies.recommender import NotEnoughData, Recommender
 
@@ -168,6 +169,7 @@ class Movie:
     overview: str | None
     tagline: str | None
     poster_path: str | None
+    original_title: str | None = None
 
     @property
     def ref(self) -> MovieRef:
@@ -313,6 +315,22 @@ def _language_names(codes: Sequence[str]) -> dict[str, str]:
     return names
 
 
+def _language_aliases(codes: list[str], names: dict[str, str]) -> dict[str, int]:
+    """Codes, common names and endonyms (``español``, ``castellano``, ``日本語``) of every
+    language; an endonym that is another language's name or code is left out."""
+    key = {code: i for i, code in enumerate(codes)}
+    taken = {normalize(name) for name in names.values()} | set(codes)
+    aliases = {alias: key[code] for alias, code in LANGUAGE_ALIASES.items()}
+    aliases |= {alias: key[code] for alias, code in COMMON_NAMES.items()}
+    claims: dict[str, set[int]] = {}
+    for code, endonyms in ENDONYMS.items():
+        for endonym in endonyms:
+            if code in key and normalize(endonym) not in taken:
+                claims.setdefault(normalize(endonym), set()).add(key[code])
+    aliases |= {name: next(iter(keys)) for name, keys in claims.items() if len(keys) == 1}
+    return aliases | key
+
+
 def _country_names(data_names: dict[str, str]) -> dict[str, str]:
     """Every ISO 3166-1 country and every historic one in the data, by alpha-2 code."""
     names = {c.alpha_2: getattr(c, "common_name", c.name) for c in pycountry.countries}
@@ -350,6 +368,12 @@ def _collection_aliases(names: list[str]) -> dict[str, int]:
     return aliases
 
 
+def _original_titles(movies: pl.DataFrame) -> list[tuple[str, int]]:
+    """(original title, row) of the movies whose original title differs from the title."""
+    if "original_title" not in movies.columns:
+        return []
+    return [(t, row) for row, t in enumerate(movies["original_title"].to_list()) if t]
+
 
 class Catalog:
     """All movies, their indexes, and the queries the commands ask."""
@@ -367,7 +391,9 @@ class Catalog:
         self._sorted_ids = ids[self._id_order]
         self._titles = movies["title"].to_list()
         self._years = movies["year"].to_list()
-        self.titles = NameIndex(self._titles, movies["vote_count"].to_list(), self._years)
+        self.titles = NameIndex(
+            self._titles, movies["vote_count"].to_list(), self._years, _original_titles(movies)
+        )
 
         self.companies = _entities(movies, "companies")
         self.directors = _entities(movies, "directors")
@@ -384,8 +410,7 @@ class Catalog:
         self.languages = NameIndex(
             [lang.name for lang in self._languages],
             popularity=[lang.count for lang in self._languages],
-            aliases={c: i for i, c in enumerate(codes)}
-            | {alias: codes.index(code) for alias, code in LANGUAGE_ALIASES.items()},
+            aliases=_language_aliases(codes, lang_names),
         )
 
         country_counts = (
@@ -465,6 +490,7 @@ class Catalog:
             overview=r["overview"],
             tagline=r["tagline"],
             poster_path=r["poster_path"],
+            original_title=r.get("original_title"),
         )
 
     def movie_by_id(self, tmdb_id: int) -> Movie | None:

@@ -206,6 +206,13 @@ def _as_int(column: str) -> pl.Expr:
     return pl.when(value > 0).then(value).otherwise(None).cast(pl.Int64).alias(column)
 
 
+def _original_title() -> pl.Expr:
+    """The title in the movie's own language, null when missing or the same as ``title``."""
+    original = pl.col("original_title").str.strip_chars(_INVISIBLE)
+    same = (original.fill_null("") == "") | (original == pl.col("title").str.strip_chars())
+    return pl.when(same).then(None).otherwise(original).alias("original_title")
+
+
 def load_movies(src: Path, report: Report) -> pl.DataFrame:
     """Read movies_metadata.csv, drop malformed rows and duplicate ids, parse every column."""
     raw = _read_csv(src / "movies_metadata.csv")
@@ -230,6 +237,7 @@ def load_movies(src: Path, report: Report) -> pl.DataFrame:
         pl.col("id").cast(pl.Int64),
         pl.col("imdb_id").str.strip_chars().replace("", None).alias("imdb_id"),
         pl.col("title").str.strip_chars(),
+        _original_title(),
         release.alias("release_date"),
         release.dt.year().cast(pl.Int16).alias("year"),
         pl.when(runtime > 0).then(runtime.round()).otherwise(None).cast(pl.Int32).alias("runtime"),

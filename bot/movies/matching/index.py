@@ -12,7 +12,7 @@ import re
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
 from itertools import accumulate, compress, repeat
 from operator import add, ge, gt, neg, not_, or_
@@ -81,9 +81,12 @@ class NameIndex(_WordSearch):
         names: Sequence[str],
         popularity: Sequence[float] | None = None,
         years: Sequence[int | None] | None = None,
-        aliases: Mapping[str, int] | None = None,
+        aliases: Mapping[str, int] | Iterable[tuple[str, int]] | None = None,
     ) -> None:
-        """Build the index in named steps; each one lays out what a level of resolution reads."""
+        """Build the index in named steps; each one lays out what a level of resolution reads.
+
+        ``aliases`` are other names of entities, as a mapping or as (alias, key) pairs (several
+        entities may share an alias, as movies share an original title)."""
         self._take_entities(names, popularity, years)
         self._build_name_ids()
         self._build_aliases(aliases or {})
@@ -136,11 +139,12 @@ class NameIndex(_WordSearch):
             self._uid_names[uid] = name
         self._uid_of = dict(zip(self._uid_names, range(len(self._uid_names)), strict=True))
 
-    def _build_aliases(self, aliases: Mapping[str, int]) -> None:
+    def _build_aliases(self, aliases: Mapping[str, int] | Iterable[tuple[str, int]]) -> None:
         """Normalized aliases to entity keys, so that an entity's other names are exact too."""
         count = len(self._names)
         self._aliases: dict[str, list[int]] = {}
-        for alias, key in aliases.items():
+        pairs = aliases.items() if isinstance(aliases, Mapping) else aliases
+        for alias, key in pairs:
             norm = normalize(alias)
             if norm and 0 <= key < count:
                 self._aliases.setdefault(norm, []).append(key)
@@ -336,8 +340,7 @@ class NameIndex(_WordSearch):
                 uids.append(self._uid_of[form])
             uids = sorted(uid for uid in set(uids) if uid in pool)
             keys = [key for uid in uids for key in self._keys(uid, pool)]
-            if pool.keys is None and form != q:
-                keys.extend(self._aliases.get(form, ()))
+            keys.extend(self._aliases_in(form, pool))
             if keys:
                 return [(LOOSE_SCORE, list(dict.fromkeys(keys)))]
         keys = [key for uid in self._unspaced(q) if uid in pool for key in self._keys(uid, pool)]
@@ -352,6 +355,13 @@ class NameIndex(_WordSearch):
                 break
             ranking.append((score, self._keys(uid, pool)))
         return ranking
+
+    def _aliases_in(self, form: str, pool: _Pool) -> list[int]:
+        """The entities of ``pool`` that have the alias ``form``."""
+        keys = self._aliases.get(form, ())
+        if pool.keys is None:
+            return list(keys)
+        return [key for key in keys if key in pool.keys.get(self._uid_of_key[key], ())]
 
     def _unspaced(self, q: str) -> list[int]:
         """Ids of names that are ``q`` (or its core) once spaces are dropped: "walle" finds
