@@ -74,3 +74,64 @@ def test_country_names_keep_working(catalog: Catalog, query: str, code: str) -> 
 def test_esperanto_is_not_spanish(catalog: Catalog) -> None:
     assert found(catalog.language("esperanto")).code == "eo"
     assert not isinstance(catalog.language("español"), Choice)
+
+
+def labels(answer) -> list[str]:
+    if isinstance(answer, Choice):
+        return [o.label for o in answer.options]
+    return [answer.value.name, *(o.label for o in answer.also)]
+
+
+def test_fox_leads_to_the_giant_and_keeps_the_small_fox(catalog: Catalog) -> None:
+    names = labels(catalog.company("Fox"))
+    assert names[0] == "Twentieth Century Fox Film Corporation" and "Fox" in names
+
+
+def test_warner_brothers_is_warner_bros(catalog: Catalog) -> None:
+    assert found(catalog.company("Warner Brothers")).name == "Warner Bros."
+
+
+def test_disney_leads_to_the_giants_first(catalog: Catalog) -> None:
+    assert labels(catalog.company("Disney")) == [
+        "Walt Disney Pictures", "Walt Disney Productions", "Disney"
+    ]
+
+
+def test_a_small_exact_company_stays_one_tap_away(catalog: Catalog) -> None:
+    names = labels(catalog.company("Twentieth Century-Fox"))
+    assert names[0] == "Twentieth Century Fox Film Corporation"
+    assert "Twentieth Century Fox" in names
+
+
+@pytest.mark.parametrize("name", ["Ciné+", "Ciné@", "Ciné"])
+def test_a_symbol_tells_exact_names_apart(catalog: Catalog, name: str) -> None:
+    answer = catalog.company(name)
+    assert found(answer).name == name
+    assert sorted(o.label for o in answer.also) == sorted({"Ciné+", "Ciné@", "Ciné"} - {name})
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "title"),
+    [
+        ("Why We Fight", "Why We Fight", "Why We Fight (2005)"),
+        ("Madeline", "Madeline", "Madeline (1998)"),
+        ("We Were Here", "We Were Here", "We Were Here (2011)"),
+    ],
+)
+def test_a_collection_of_that_name_before_a_movie_of_it(
+    catalog: Catalog, query: str, name: str, title: str
+) -> None:
+    answer = catalog.collection(query)
+    assert found(answer).name == name and answer.value.movies
+    assert title in [o.label for o in answer.also]
+
+
+def test_a_collection_name_with_its_suffix(catalog: Catalog) -> None:
+    answer = catalog.collection("Fallen Collection")
+    assert found(answer).name == "Fallen Collection"
+    assert "... Has Fallen Collection" in [o.label for o in answer.also]
+    assert found(catalog.collection("The Matrix")).name == "The Matrix Collection"
+
+
+def test_why_we_fight_is_the_seven_movie_collection(catalog: Catalog) -> None:
+    assert len(found(catalog.collection("Why We Fight")).movies) == 7

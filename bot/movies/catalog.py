@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -21,7 +21,15 @@ import pycountry
 
 from bot.movies.datafiles import DATA_DIR, MOVIES_FILE, fingerprint
 from bot.movies.languages import COMMON_NAMES, ENDONYMS
-from bot.movies.matching import Ambiguous, NameIndex, NotFound, Resolved, normalize
+from bot.movies.matching import (
+    LOOSE_SCORE,
+    Ambiguous,
+    Match,
+    NameIndex,
+    NotFound,
+    Resolved,
+    normalize,
+)
 from bot.movies.recommender import NotEnoughData, Recommender
 
 T = TypeVar("T")
@@ -44,6 +52,19 @@ LANGUAGE_ALIASES = {
     "punjabi": "pa",
     "pashto": "ps",
     "uyghur": "ug",
+}
+# Words company names write both ways.
+COMPANY_WORDS = {
+    "bros": "brothers",
+    "brothers": "bros",
+    "co": "company",
+    "company": "co",
+    "corp": "corporation",
+    "corporation": "corp",
+    "intl": "international",
+    "international": "intl",
+    "ltd": "limited",
+    "limited": "ltd",
 }
 # Historic countries TMDB still uses, and the short names people type.
 HISTORIC_COUNTRIES = {
@@ -279,7 +300,7 @@ def _entities(
     movies: pl.DataFrame,
     column: str,
     by_votes: bool = False,
-    aliases: Callable[[list[str]], dict[str, int]] | None = None,
+    aliases: Callable[[list[str]], Mapping[str, int] | list[tuple[str, int]]] | None = None,
 ) -> _Entities:
     """Group movie rows by each value of a list (or plain) column.
 
@@ -368,6 +389,28 @@ def _collection_aliases(names: list[str]) -> dict[str, int]:
     return aliases
 
 
+def _company_aliases(names: list[str]) -> list[tuple[str, int]]:
+    """``Warner Brothers`` for ``Warner Bros.`` and the like: each abbreviation spelt out, each
+    spelt-out word abbreviated."""
+    pairs = []
+    for i, name in enumerate(names):
+        words = normalize(name).split()
+        if any(word in COMPANY_WORDS for word in words):
+            pairs.append((" ".join(COMPANY_WORDS.get(word, word) for word in words), i))
+    return pairs
+
+
+def _exact_first(match: Match) -> Match:
+    """The one exact name of a choice as the answer, the others beside it ("Fallen Collection"
+    before the far better-known "... Has Fallen Collection")."""
+    if isinstance(match, Ambiguous):
+        exact = [c for c in match.candidates if c.score >= 100]
+        if len(exact) == 1:
+            others = tuple(c for c in match.candidates if c is not exact[0])
+            return Resolved(match.query, exact[0], others)
+    return match
+
+
 def _original_titles(movies: pl.DataFrame) -> list[tuple[str, int]]:
     """(original title, row) of the movies whose original title differs from the title."""
     if "original_title" not in movies.columns:
@@ -395,7 +438,7 @@ class Catalog:
             self._titles, movies["vote_count"].to_list(), self._years, _original_titles(movies)
         )
 
-        self.companies = _entities(movies, "companies")
+        self.companies = _entities(movies, "companies", aliases=_company_aliases)
         self.directors = _entities(movies, "directors")
         self._collections = _entities(
             movies, "collection", by_votes=True, aliases=_collection_aliases
@@ -534,23 +577,41 @@ class Catalog:
     def collection(self, query: str | Ref) -> Answer[CollectionInfo | NoCollection]:
         """A collection by its own name (``harry potter``) or by one of its movies' titles.
 
-        An exact title wins (``The Matrix`` is a movie before it is a collection's name); then a
-        collection's exact name, then the better of the fuzzy title and collection matches.
+        A collection's exact name wins (``Why We Fight`` is a 7-movie collection before it is
+        the 2005 movie, which is offered beside it; ``Fallen Collection`` is not the movies
+        named Fallen); then an exact title (``The Matrix``), then the better of the fuzzy title
+        and collection matches.
         """
         if isinstance(query, Ref):
             if query.kind is Kind.MOVIE:
                 return self._answer(Kind.MOVIE, query, self._collection_of_movie)
             return self._answer(Kind.COLLECTION, query, self._collection_info)
+        by_name = _exact_first(self._collections.index.resolve(query))
         by_title = self.titles.resolve(query)
+        if isinstance(by_name, Resolved) and by_name.candidate.score >= LOOSE_SCORE:
+            found = self._found(Kind.COLLECTION, by_name, self._collection_info)
+            return Found(found.value, found.ref, found.also + self._other_titles(by_title, found))
         if isinstance(by_title, Resolved) and by_title.candidate.score >= 100:
             return self._found(Kind.MOVIE, by_title, self._collection_of_movie)
-        by_name = self._collections.index.resolve(query)
         title_score = by_title.candidate.score if isinstance(by_title, Resolved) else 0.0
         if isinstance(by_name, Resolved) and by_name.candidate.score >= title_score:
             return self._found(Kind.COLLECTION, by_name, self._collection_info)
         if isinstance(by_title, Resolved):
             return self._found(Kind.MOVIE, by_title, self._collection_of_movie)
         return self._choice(Kind.MOVIE, by_title)
+
+    def _other_titles(self, by_title: Match, found: Found[T]) -> tuple[Option, ...]:
+        """Movies named like a collection that are not in it, as options beside it."""
+        if isinstance(by_title, Resolved) and by_title.candidate.score >= LOOSE_SCORE:
+            keys = [by_title.key, *(c.key for c in by_title.alternatives)]
+        elif isinstance(by_title, Ambiguous) and by_title.candidates[0].score >= LOOSE_SCORE:
+            keys = [c.key for c in by_title.candidates]
+        else:
+            return ()
+        name = self._collections.names[found.ref.key]
+        return tuple(
+            self._option(Kind.MOVIE, key) for key in keys if self.movies["collection"][key] != name
+        )
 
     def label(self, ref: Ref) -> str | None:
         """What a button pointing at ``ref`` says; None when ``ref`` points at nothing."""

@@ -13,14 +13,13 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
 from bot.movies.datafiles import MOVIES_FILE, fingerprint
-from bot.movies.matching import normalize
+from bot.movies.matching import normalize, symbols
 from bot.movies.recommender import Recommender
 
 SOURCE_FILES = ("movies_metadata.csv", "credits.csv", "keywords.csv")
@@ -42,9 +41,6 @@ _LIST_COLUMNS = (
 )
 _NAME_COLUMNS = ("collection", "lead_actor")
 _MERGED_COLUMNS = ("companies", "directors", "collection")
-# Characters that tell names apart ("Ciné+" is not "Ciné@" nor "Ciné"), unless they join two
-# words ("Claussen+Wöbke+Putz" is "Claussen Wöbke Putz"): every Unicode symbol, and these.
-_DISTINGUISHING = frozenset("@#%*")
 
 
 @dataclass
@@ -100,21 +96,10 @@ def decode_escapes(movies: pl.DataFrame) -> pl.DataFrame:
     return movies.with_columns(fixes) if fixes else movies
 
 
-def _symbols(name: str) -> str:
-    """The distinguishing symbols of ``name``, in order, leaving out those that join words."""
-    found = []
-    for i, char in enumerate(name):
-        if char in _DISTINGUISHING or unicodedata.category(char).startswith("S"):
-            joins = 0 < i < len(name) - 1 and name[i - 1].isalnum() and name[i + 1].isalnum()
-            if not joins:
-                found.append(char)
-    return "".join(found)
-
-
 def spelling_key(name: str) -> tuple[str, str]:
     """What two spellings of one name share: the normalized name and its distinguishing symbols
     (``Ciné +`` and ``Cine+`` share it, ``Ciné@`` and ``Ciné`` each have their own)."""
-    return normalize(name), _symbols(name)
+    return normalize(name), symbols(name)
 
 
 def merge_spellings(movies: pl.DataFrame, report: Report) -> pl.DataFrame:

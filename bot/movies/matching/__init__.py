@@ -41,7 +41,7 @@ from bot.movies.matching.policy import (
     NotFound,
     Resolved,
 )
-from bot.movies.matching.text import normalize
+from bot.movies.matching.text import normalize, symbols
 
 # The public API, and the decision thresholds that callers and tests read.
 __all__ = [
@@ -59,4 +59,5 @@ __all__ = [
     "NotFound",
     "Resolved",
     "normalize",
+    "symbols",
 ]

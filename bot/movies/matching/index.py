@@ -49,6 +49,7 @@ from bot.movies.matching.text import (
     _prepare,
     _split_digits,
     normalize,
+    symbols,
 )
 from bot.movies.matching.words import SHORT_QUERY_CHARS, _WordSearch
 
@@ -237,6 +238,10 @@ class NameIndex(_WordSearch):
 
         exact = self._exact(q)
         if exact:
+            spelt = self._spelt_as(query, exact)
+            if spelt:
+                match = self._decide(query, [(100.0, spelt)], limit)
+                return self._policy.with_others(match, [k for k in exact if k not in spelt])
             return self._decide(query, [(100.0, exact)], limit, q)
 
         hint = self._year_hint(q)
@@ -322,6 +327,15 @@ class NameIndex(_WordSearch):
         uid = self._uid_of.get(q)
         named = self._keys(uid, self._all) if uid is not None else []
         return list(dict.fromkeys([*named, *self._aliases.get(q, ())]))
+
+    def _spelt_as(self, query: str, exact: list[int]) -> list[int]:
+        """Of exact matches told apart by a symbol ("Ciné+", "Ciné@", "Ciné"), those written
+        with the query's symbols; empty when that does not narrow them."""
+        if len(exact) < 2:
+            return []
+        marks = symbols(query)
+        spelt = [key for key in exact if symbols(self._names[key]) == marks]
+        return spelt if len(spelt) < len(exact) else []
 
     def _keys(self, uid: int, pool: _Pool) -> list[int]:
         """The entities named ``uid`` in ``pool``."""
