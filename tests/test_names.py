@@ -5,8 +5,11 @@ import dataclasses
 
 import pytest
 
-from bot.chat import formatting
+from bot.chat import buttons, formatting
+from bot.chat.commands import SPECS
 from bot.movies.catalog import Catalog, Choice, Found
+from handlers import answers
+from handlers.keyboards import NEXT, PREV
 
 
 @pytest.fixture(scope="module")
@@ -135,3 +138,60 @@ def test_a_collection_name_with_its_suffix(catalog: Catalog) -> None:
 
 def test_why_we_fight_is_the_seven_movie_collection(catalog: Catalog) -> None:
     assert len(found(catalog.collection("Why We Fight")).movies) == 7
+
+
+def reply_buttons(reply) -> list[tuple[str, str]]:
+    return [(b.text, b.callback_data) for row in reply.keyboard.inline_keyboard for b in row]
+
+
+def test_every_hamlet_is_offered_with_a_distinct_label(catalog: Catalog) -> None:
+    answer = catalog.movie("Hamlet")
+    assert isinstance(answer, Choice) and len(answer.options) == 9
+    names = [o.label for o in answer.options]
+    assert len(set(names)) == 9
+    assert "Hamlet (2000) · Campbell Scott & Eric Simonson" in names
+
+
+def test_choice_buttons_come_in_pages(catalog: Catalog) -> None:
+    first = answers.answer(catalog, SPECS["runtime"], "Hamlet")
+    shown = reply_buttons(first)
+    assert len(shown) == 9 and shown[-1][0] == f"{NEXT} (1 more)"
+    assert all(len(data.encode()) <= 64 for _, data in shown)
+    second = answers.answer_button(catalog, buttons.decode(shown[-1][1], catalog.version))
+    assert second is not None and second.text == first.text
+    assert [text for text, _ in reply_buttons(second)] == [
+        "Hamlet (2000) · Campbell Scott & Eric Simonson", PREV
+    ]
+
+
+@pytest.mark.parametrize("query", ["Hamlet 2000", "Hamlet (2000)"])
+def test_a_year_offers_exactly_the_movies_of_that_year(catalog: Catalog, query: str) -> None:
+    answer = catalog.movie(query)
+    assert isinstance(answer, Choice)
+    assert [o.label for o in answer.options] == [
+        "Hamlet (2000) · Michael Almereyda", "Hamlet (2000) · Campbell Scott & Eric Simonson"
+    ]
+
+
+def test_equal_titles_and_years_get_distinct_labels(catalog: Catalog) -> None:
+    emma = [o.label for o in catalog.movie("Emma").options]
+    assert len(set(emma)) == len(emma)
+    assert "Emma (1996) · Douglas McGrath" in emma
+
+
+def test_a_bracketed_year_is_a_year(catalog: Catalog) -> None:
+    answer = catalog.movie("Cinderella (2000)")
+    movie = found(answer)
+    assert (movie.year, movie.runtime, movie.directors) == (2000, 90, ("Beeban Kidron",))
+    assert [o.label for o in answer.also] == ["Cinderella 2000 (1977)"]
+    old = catalog.movie("Cinderella 2000")
+    assert found(old).year == 1977 and [o.label for o in old.also] == ["Cinderella (2000)"]
+
+
+def test_buttons_under_an_answer_never_read_like_it(catalog: Catalog) -> None:
+    emma = catalog.movie("Emma (1996)")
+    first = emma.options[0]
+    answer = catalog.movie(first.ref)
+    assert found(answer).year == 1996
+    also = [o.label for o in answer.also]
+    assert "Emma (1996)" not in also and "Emma (1996) · Diarmuid Lawrence" in also

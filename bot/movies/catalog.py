@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -53,6 +54,10 @@ LANGUAGE_ALIASES = {
     "pashto": "ps",
     "uyghur": "ug",
 }
+CHOICE_LIMIT = 500
+"""Candidates a choice may hold: all of them in practice (buttons come in pages)."""
+LABEL_CHARS = 60
+"""Longest option label: what a button shows (the chat layer cuts longer ones)."""
 # Words company names write both ways.
 COMPANY_WORDS = {
     "bros": "brothers",
@@ -154,6 +159,8 @@ class Choice:
     ambiguous: bool
     options: tuple[Option, ...]
     empty: bool = False
+    anchor: Ref | None = None
+    """An option whose name asks this choice again: buttons for later pages point at it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,6 +407,16 @@ def _company_aliases(names: list[str]) -> list[tuple[str, int]]:
     return pairs
 
 
+def _with_detail(label: str, detail: str) -> str:
+    """``label · detail``, the label shortened so the whole fits ``LABEL_CHARS``."""
+    if not detail:
+        return label
+    room = LABEL_CHARS - len(detail) - 3
+    if len(label) > room:
+        label = label[: max(room - 1, 1)].rstrip() + "…"
+    return f"{label} · {detail}"
+
+
 def _exact_first(match: Match) -> Match:
     """The one exact name of a choice as the answer, the others beside it ("Fallen Collection"
     before the far better-known "... Has Fallen Collection")."""
@@ -586,8 +603,8 @@ class Catalog:
             if query.kind is Kind.MOVIE:
                 return self._answer(Kind.MOVIE, query, self._collection_of_movie)
             return self._answer(Kind.COLLECTION, query, self._collection_info)
-        by_name = _exact_first(self._collections.index.resolve(query))
-        by_title = self.titles.resolve(query)
+        by_name = _exact_first(self._collections.index.resolve(query, limit=CHOICE_LIMIT))
+        by_title = self.titles.resolve(query, limit=CHOICE_LIMIT)
         if isinstance(by_name, Resolved) and by_name.candidate.score >= LOOSE_SCORE:
             found = self._found(Kind.COLLECTION, by_name, self._collection_info)
             return Found(found.value, found.ref, found.also + self._other_titles(by_title, found))
@@ -645,7 +662,7 @@ class Catalog:
             if key is None:
                 return Choice(kind, "", ambiguous=False, options=())
             return Found(build(key), query, self._also(kind, key))
-        match = self._index(kind).resolve(query)
+        match = self._index(kind).resolve(query, limit=CHOICE_LIMIT)
         if isinstance(match, Resolved):
             return self._found(kind, match, build)
         return self._choice(kind, match)
@@ -654,23 +671,79 @@ class Catalog:
         """What asking for ``key``'s name would also offer (same-titled movies), so an answer
         reached through a button keeps the way to the others."""
         name = self._titles[key] if kind is Kind.MOVIE else self._label(kind, key)
-        match = self._index(kind).resolve(name)
+        match = self._index(kind).resolve(name, limit=CHOICE_LIMIT)
         if isinstance(match, Resolved):
             candidates = (match.candidate, *match.alternatives)
         else:
             candidates = match.candidates if isinstance(match, Ambiguous) else ()
-        return tuple(self._option(kind, c.key) for c in candidates if c.key != key)
+        return self._options(kind, [key, *(c.key for c in candidates if c.key != key)])[1:]
 
     def _found(self, kind: Kind, match: Resolved, build: Callable[[int], T]) -> Found[T]:
-        also = tuple(self._option(kind, c.key) for c in match.alternatives)
+        also = self._options(kind, [match.key, *(c.key for c in match.alternatives)])[1:]
         return Found(build(match.key), self._ref(kind, match.key), also)
 
     def _choice(self, kind: Kind, match: Ambiguous | NotFound) -> Choice:
         if isinstance(match, Ambiguous):
-            options = tuple(self._option(kind, c.key) for c in match.candidates)
-            return Choice(kind, match.query, ambiguous=True, options=options)
-        options = tuple(self._option(kind, c.key) for c in match.suggestions)
+            options = self._options(kind, [c.key for c in match.candidates])
+            anchor = self._anchor(kind, match)
+            return Choice(kind, match.query, ambiguous=True, options=options, anchor=anchor)
+        options = self._options(kind, [c.key for c in match.suggestions])
         return Choice(kind, match.query, ambiguous=False, options=options, empty=match.empty)
+
+    def _anchor(self, kind: Kind, match: Ambiguous) -> Ref | None:
+        """A candidate whose own name asks this choice again (the "Hamlet" of nine Hamlets,
+        the "Fox" beside the giants), so later pages of it can be asked for by button."""
+        typed = normalize(match.query)
+        named = [c for c in match.candidates if c.score >= LOOSE_SCORE]
+        for c in named:
+            if normalize(self._name(kind, c.key)) == typed:
+                return self._ref(kind, c.key)
+        return self._ref(kind, named[0].key) if named else None
+
+    def _name(self, kind: Kind, key: int) -> str:
+        """An entity's plain name (a movie's title without its year)."""
+        return self._titles[key] if kind is Kind.MOVIE else self._label(kind, key)
+
+    def name_of(self, ref: Ref) -> str | None:
+        """What to type to be asked the choice ``ref`` anchors (see :attr:`Choice.anchor`)."""
+        key = self._key(ref)
+        return None if key is None else self._name(ref.kind, key)
+
+    def _options(self, kind: Kind, keys: Sequence[int]) -> tuple[Option, ...]:
+        """Options for ``keys`` whose labels all differ: where two are equal ("Emma (1996)"),
+        details are added in turn (director, runtime, country, TMDB id) until they are not.
+        Buttons under an answer are labelled with the answer as the first key, then dropped,
+        so that none reads like the answer itself."""
+        labels = [self._label(kind, key) for key in keys]
+        details = self._details(kind)
+        step = 0
+        while len(set(labels)) < len(labels) and step < len(details):
+            seen = Counter(labels)
+            detail = details[step]
+            labels = [
+                _with_detail(label, detail(key)) if seen[label] > 1 else label
+                for label, key in zip(labels, keys, strict=True)
+            ]
+            step += 1
+        return tuple(
+            Option(self._ref(kind, key), label) for key, label in zip(keys, labels, strict=True)
+        )
+
+    def _details(self, kind: Kind) -> list[Callable[[int], str]]:
+        """What tells same-labelled entities apart, tried in turn."""
+        if kind is Kind.MOVIE:
+            column = self.movies.__getitem__
+            return [
+                lambda row: " & ".join(column("directors")[row][:2]) or "",
+                lambda row: f"{column('runtime')[row]} min" if column("runtime")[row] else "",
+                lambda row: ", ".join(column("countries")[row][:2]) or "",
+                lambda row: f"TMDB {column('id')[row]}",
+            ]
+        if kind is Kind.COUNTRY:
+            return [lambda key: self._countries[key].code]
+        if kind is Kind.LANGUAGE:
+            return [lambda key: self._languages[key].code]
+        return [lambda key: f"#{key}"]
 
     def _frame(self, rows: list[int]) -> pl.DataFrame:
         """The rows' id, title, year, budget and revenue (in that column order)."""

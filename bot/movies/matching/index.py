@@ -68,6 +68,7 @@ YEAR_MIN = 1870
 YEAR_MAX = 2035
 
 _YEAR_TAIL = re.compile(r"(.+) (\d{4})")
+_BRACKETED_YEAR = re.compile(r"[(\[]\s*\d{4}\s*[)\]]\W*$")
 
 
 class NameIndex(_WordSearch):
@@ -237,6 +238,20 @@ class NameIndex(_WordSearch):
             return NotFound(query, (), empty=True)
 
         exact = self._exact(q)
+        hint = self._year_hint(q)
+        if exact and hint is not None:
+            in_year = self._rank(hint[0], hint[1], fuzzy=False)
+            if in_year:
+                # "Cinderella (2000)" is the Cinderella of 2000, the 1977 "Cinderella 2000"
+                # offered beside it; typed without brackets, the other way round.
+                year_keys = in_year[0][1]
+                if _BRACKETED_YEAR.search(query):
+                    others = [key for key in exact if key not in year_keys]
+                    return self._policy.with_others(self._decide(query, in_year, limit), others)
+                others = [key for key in year_keys if key not in exact]
+                return self._policy.with_others(
+                    self._decide(query, [(100.0, exact)], limit, q), others
+                )
         if exact:
             spelt = self._spelt_as(query, exact)
             if spelt:
@@ -244,7 +259,6 @@ class NameIndex(_WordSearch):
                 return self._policy.with_others(match, [k for k in exact if k not in spelt])
             return self._decide(query, [(100.0, exact)], limit, q)
 
-        hint = self._year_hint(q)
         if hint is None:
             return self._decide(query, self._rank(q, self._all), limit, q)
 
