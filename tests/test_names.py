@@ -188,6 +188,34 @@ def test_a_bracketed_year_is_a_year(catalog: Catalog) -> None:
     assert found(old).year == 1977 and [o.label for o in old.also] == ["Cinderella (2000)"]
 
 
+@pytest.mark.parametrize("query", ["qwertyuiop", "xkcd blorp"])
+def test_keyboard_mash_gets_no_suggestions(catalog: Catalog, query: str) -> None:
+    answer = catalog.movie(query)
+    assert isinstance(answer, Choice) and answer.options == ()
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("the matrix 2", "The Matrix Reloaded"),
+        ("The Matrix II", "The Matrix Reloaded"),
+        ("the matrix part 2", "The Matrix Reloaded"),
+        ("the matrix 3", "The Matrix Revolutions"),
+        ("harry potter 3", "Harry Potter and the Prisoner of Azkaban"),
+        ("rocky 2", "Rocky II"),
+        ("toy story 2", "Toy Story 2"),
+    ],
+)
+def test_a_sequel_number_finds_the_series_member(
+    catalog: Catalog, query: str, title: str
+) -> None:
+    assert found(catalog.movie(query)).title == title
+
+
+def test_a_sequel_past_the_series_is_not_made_up(catalog: Catalog) -> None:
+    assert isinstance(catalog.movie("the matrix 4"), Choice)
+
+
 def test_buttons_under_an_answer_never_read_like_it(catalog: Catalog) -> None:
     emma = catalog.movie("Emma (1996)")
     first = emma.options[0]

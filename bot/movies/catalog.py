@@ -30,6 +30,7 @@ from bot.movies.matching import (
     NotFound,
     Resolved,
     normalize,
+    sequel,
 )
 from bot.movies.recommender import NotEnoughData, Recommender
 
@@ -407,6 +408,13 @@ def _company_aliases(names: list[str]) -> list[tuple[str, int]]:
     return pairs
 
 
+def _fuzzy(match: Match) -> bool:
+    """Whether nothing matched the name exactly (so a sequel number may be read otherwise)."""
+    if isinstance(match, NotFound):
+        return not match.empty
+    return isinstance(match, Ambiguous) and match.candidates[0].score < LOOSE_SCORE
+
+
 def _with_detail(label: str, detail: str) -> str:
     """``label · detail``, the label shortened so the whole fits ``LABEL_CHARS``."""
     if not detail:
@@ -665,7 +673,33 @@ class Catalog:
         match = self._index(kind).resolve(query, limit=CHOICE_LIMIT)
         if isinstance(match, Resolved):
             return self._found(kind, match, build)
+        if kind is Kind.MOVIE and _fuzzy(match):
+            row = self._sequel(query)
+            if row is not None:
+                return Found(build(row), self._ref(kind, row), self._also(kind, row))
         return self._choice(kind, match)
+
+    def _sequel(self, query: str) -> int | None:
+        """The n-th movie (by release) of the series of the title before a sequel number:
+        "the matrix 2" is The Matrix Reloaded, "alien part 3" is Alien³."""
+        split = sequel(normalize(query))
+        if split is None:
+            return None
+        title, number = split
+        match = self.titles.resolve(title)
+        if isinstance(match, Resolved):
+            keys = [match.key]
+        elif isinstance(match, Ambiguous):
+            keys = [c.key for c in match.candidates]
+        else:
+            return None
+        for key in keys:
+            name = self.movies["collection"][key]
+            if name is not None:
+                rows = self._collections.movie_rows(bisect_left(self._collections.names, name))
+                if number <= len(rows):
+                    return rows[number - 1]
+        return None
 
     def _also(self, kind: Kind, key: int) -> tuple[Option, ...]:
         """What asking for ``key``'s name would also offer (same-titled movies), so an answer

@@ -27,6 +27,7 @@ answer. Names with a leading underscore are private to the package.
 from __future__ import annotations
 
 from bot.movies.matching.index import NameIndex
+from bot.movies.matching.numbers import sequel
 from bot.movies.matching.policy import (
     ACCEPT_SCORE,
     DOMINANCE_MIN_POPULARITY,
@@ -59,5 +60,6 @@ __all__ = [
     "NotFound",
     "Resolved",
     "normalize",
+    "sequel",
     "symbols",
 ]

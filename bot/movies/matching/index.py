@@ -305,7 +305,12 @@ class NameIndex(_WordSearch):
         """The policy's answer for ``ranking``; with ``q`` (the searched form of a query run
         over every name), far more popular names holding all its words may outrank the winner."""
         rivals = None if q is None else partial(self._rivals, q)
-        return self._policy.decide(query, ranking, limit, rivals)
+        match = self._policy.decide(query, ranking, limit, rivals)
+        if isinstance(match, NotFound) and match.suggestions:
+            typed = _prepare(query)
+            kept = tuple(c for c in match.suggestions if _plausible(typed, normalize(c.name)))
+            match = NotFound(match.query, kept, match.empty)
+        return match
 
     def _year_hint(self, q: str) -> tuple[str, _Pool] | None:
         """Split "hamlet 1996" into "hamlet" and the pool of 1996's entities."""
@@ -461,6 +466,29 @@ class NameIndex(_WordSearch):
             found = self._numbers_cache[uid] = _numbers(self._uid_names[uid])
         return found
 
+
+
+PLAUSIBLE_RATIO = 65.0
+"""A suggestion must be this close to the query as a whole ("harmless" and "Hamlet" 71), or
+share a word with it (``PLAUSIBLE_WORD_RATIO``), or begin with it: "qwertyuiop" is not
+offered "Power Trip" (60) nor "xkcd blorp" "Cold Blood" (60)."""
+PLAUSIBLE_WORD_RATIO = 75.0
+
+
+_COMMON_WORDS = frozenset(["the", "and", "for", "with", "from", "des", "les", "der", "die", "das"])
+
+
+def _plausible(typed: str, name: str) -> bool:
+    """Whether ``name`` looks like what was typed, not merely the least far of far names."""
+    if fuzz.ratio(typed, name) >= PLAUSIBLE_RATIO or name.startswith(typed):
+        return True
+    words = name.split()
+    return any(
+        fuzz.ratio(word, other) >= PLAUSIBLE_WORD_RATIO
+        for word in typed.split()
+        if len(word) >= 3 and word not in _COMMON_WORDS
+        for other in words
+    )
 
 
 def _clean_popularity(popularity: Sequence[float] | None, count: int) -> list[float]:
