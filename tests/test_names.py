@@ -216,6 +216,16 @@ def test_a_sequel_past_the_series_is_not_made_up(catalog: Catalog) -> None:
     assert isinstance(catalog.movie("the matrix 4"), Choice)
 
 
+def test_a_one_shot_run_prints_the_usage_of_a_bare_command(catalog: Catalog) -> None:
+    import io
+
+    from bot.app.console import ask
+
+    out = io.StringIO()
+    assert ask(catalog, "/director", out) == 0
+    assert out.getvalue() == "Usage: /director <name>\nExample: /director Christopher Nolan\n"
+
+
 def test_buttons_under_an_answer_never_read_like_it(catalog: Catalog) -> None:
     emma = catalog.movie("Emma (1996)")
     first = emma.options[0]

@@ -247,6 +247,8 @@ class CompanyStats:
     total_revenue: int
     known_revenue: int
     top: tuple[MovieRef, ...]
+    top_revenue: tuple[int, ...] = ()
+    """The revenue of each of ``top``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -817,7 +819,10 @@ class Catalog:
         frame = self._frame(self.companies.movie_rows(key))
         total, known = self._revenue(frame)
         top = frame.drop_nulls("revenue").sort("revenue", descending=True).head(5)
-        return CompanyStats(self.companies.names[key], frame.height, total, known, self._refs(top))
+        return CompanyStats(
+            self.companies.names[key], frame.height, total, known, self._refs(top),
+            tuple(top["revenue"].to_list()),
+        )
 
     def _director_stats(self, key: int) -> DirectorStats:
         frame = self._frame(self.directors.movie_rows(key))
