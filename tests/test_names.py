@@ -226,6 +226,15 @@ def test_a_one_shot_run_prints_the_usage_of_a_bare_command(catalog: Catalog) -> 
     assert out.getvalue() == "Usage: /director <name>\nExample: /director Christopher Nolan\n"
 
 
+def test_a_sample_of_the_reachability_sweep(catalog: Catalog) -> None:
+    from bench.bench_reachability import sweep
+
+    tallies = sweep(catalog, sample=200, seed=1)
+    assert {t.kind: t.misses for t in tallies if t.misses} == {}
+    assert {t.kind: t.duplicates for t in tallies if t.duplicates} == {}
+    assert all(t.asked for t in tallies)
+
+
 def test_buttons_under_an_answer_never_read_like_it(catalog: Catalog) -> None:
     emma = catalog.movie("Emma (1996)")
     first = emma.options[0]

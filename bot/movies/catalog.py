@@ -432,6 +432,10 @@ def _exact_first(match: Match) -> Match:
     before the far better-known "... Has Fallen Collection")."""
     if isinstance(match, Ambiguous):
         exact = [c for c in match.candidates if c.score >= 100]
+        if len(exact) > 1:
+            # "Street Fighter" is the collection of that name before "Street Fighter Collection".
+            typed = normalize(match.query)
+            exact = [c for c in exact if normalize(c.name) == typed]
         if len(exact) == 1:
             others = tuple(c for c in match.candidates if c is not exact[0])
             return Resolved(match.query, exact[0], others)
