@@ -27,7 +27,7 @@ def answer(catalog: Catalog, spec: QuerySpec, query: Query, page: int = 0) -> Re
         if isinstance(query, Ref):
             return None
         return Reply(formatting.choice(result),
-                     keyboards.choices(catalog, spec.name, result.options))
+                     keyboards.choices(catalog, spec.name, result.options, result.anchor, page))
     shown = spec.show(result.value)
     page = min(max(page, 0), len(shown.pages) - 1)
     links = (*shown.links_of(page), *spec.see_also(result.value, result.ref))
@@ -45,6 +45,9 @@ def answer_button(catalog: Catalog, button: Button | None) -> Reply | None:
     has expired: made for another catalog (``button`` is None) or pointing at nothing now."""
     if button is None:
         return None
+    if button.listing:
+        name = catalog.name_of(button.ref)
+        return None if name is None else answer(catalog, SPECS[button.action], name, button.page)
     return answer(catalog, SPECS[button.action], button.ref, button.page)
 
 

@@ -19,14 +19,16 @@ BUTTON_LABEL_CHARS = 60
 PREV = "‹ Prev"  # noqa: RUF001
 NEXT = "Next ›"  # noqa: RUF001
 MAX_ALSO_BUTTONS = 4
+CHOICES_PER_PAGE = 8
 
 Rows = list[list[InlineKeyboardButton]]
 
 
 def button(catalog: Catalog, label: str, action: str, ref: Ref, *, page: int = 0,
-           edit: bool = False) -> InlineKeyboardButton:
-    """A button that answers ``action`` about ``ref``; ``edit`` answers in place."""
-    data = buttons.encode(action, ref, catalog.version, page, edit=edit)
+           edit: bool = False, listing: bool = False) -> InlineKeyboardButton:
+    """A button that answers ``action`` about ``ref``; ``edit`` answers in place; ``listing``
+    shows page ``page`` of the choice ``ref``'s name asks."""
+    data = buttons.encode(action, ref, catalog.version, page, edit=edit, listing=listing)
     return InlineKeyboardButton(formatting.truncate(label, BUTTON_LABEL_CHARS), callback_data=data)
 
 
@@ -58,10 +60,27 @@ def also_rows(catalog: Catalog, action: str, also: Sequence[Option]) -> Rows:
     ]
 
 
-def choices(catalog: Catalog, action: str,
-            options: Sequence[Option]) -> InlineKeyboardMarkup | None:
-    """One button per candidate of an ambiguous or unknown name; pressing one answers in place."""
-    return keyboard([[button(catalog, o.label, action, o.ref, edit=True)] for o in options])
+def choices(catalog: Catalog, action: str, options: Sequence[Option],
+            anchor: Ref | None = None, page: int = 0) -> InlineKeyboardMarkup | None:
+    """One button per candidate of an ambiguous or unknown name; pressing one answers in place.
+
+    Past ``CHOICES_PER_PAGE`` candidates (and with an ``anchor`` to ask them again by) they come
+    in pages, with Prev/Next that edit the message.
+    """
+    nav: list[InlineKeyboardButton] = []
+    if anchor is None or len(options) <= CHOICES_PER_PAGE:
+        shown = options
+    else:
+        pages = -(-len(options) // CHOICES_PER_PAGE)
+        page = min(max(page, 0), pages - 1)
+        shown = options[page * CHOICES_PER_PAGE : (page + 1) * CHOICES_PER_PAGE]
+        if page > 0:
+            nav.append(button(catalog, PREV, action, anchor, page=page - 1, listing=True))
+        if page < pages - 1:
+            more = f"{NEXT} ({len(options) - (page + 1) * CHOICES_PER_PAGE} more)"
+            nav.append(button(catalog, more, action, anchor, page=page + 1, listing=True))
+    rows = [[button(catalog, o.label, action, o.ref, edit=True)] for o in shown]
+    return keyboard([*rows, nav])
 
 
 def pager(catalog: Catalog, action: str, ref: Ref, page: int,

@@ -30,6 +30,10 @@ from handlers.incoming import (
 PROMPTS_KEY = "prompts"
 """``bot_data`` key of the pending "Which movie?" questions (:class:`bot.chat.prompts.Prompts`)."""
 
+ONE_SHOT_KEY = "one_shot"
+"""``bot_data`` key set by a run that answers one message and exits (``main.py --ask``): it
+cannot take the answer to "Which movie?", so a bare command gets its usage there."""
+
 FORGET_GROUP = -2
 """Handler group of :func:`forget_question`: it sees every command before any answer to it."""
 
@@ -56,7 +60,7 @@ async def on_query_command(update: Update, context: Context) -> None:
     if query:
         await answer_query(message, context, spec, query)
         return
-    if message.chat.type == Chat.PRIVATE:
+    if message.chat.type == Chat.PRIVATE and not context.bot_data.get(ONE_SHOT_KEY):
         prompts(context).ask(message.chat.id, spec.name)
         await message.reply_text(
             formatting.ask(spec.noun, spec.example),

@@ -121,3 +121,29 @@ def test_bundled_catalog() -> None:
     assert (toy["title"], toy["year"], toy["runtime"]) == ("Toy Story", 1995, 81)
     assert toy["lead_actor"] == "Tom Hanks"
     assert movies.filter(pl.col("collection") == "The Matrix Collection").height == 3
+
+
+def test_a_distinguishing_symbol_keeps_names_apart() -> None:
+    companies = [["Ciné+"]] * 3 + [["Ciné +"], ["Cine+"], ["Ciné@"], ["Ciné"], ["Ciné"], ["CINÉ"]]
+    movies = pl.DataFrame(
+        {
+            "companies": companies,
+            "directors": [["Denis Héroux"]] * 8 + [["Denis Heroux"]],
+            "collection": ["Why We Fight"] * 9,
+        },
+        schema={
+            "companies": pl.List(pl.String),
+            "directors": pl.List(pl.String),
+            "collection": pl.String,
+        },
+    )
+    merged = etl.merge_spellings(movies, etl.Report())
+    assert merged["directors"].to_list() == [["Denis Héroux"]] * 9
+    merged = merged["companies"].to_list()
+    assert merged == [["Ciné+"]] * 5 + [["Ciné@"]] + [["Ciné"]] * 3
+
+
+def test_symbols_that_join_words_are_spelling() -> None:
+    assert etl.spelling_key("Claussen+Wöbke+Putz") == etl.spelling_key("Claussen Wöbke Putz")
+    assert etl.spelling_key("Canal+ Horizons") != etl.spelling_key("Canal Horizons")
+    assert etl.spelling_key("Twentieth Century-Fox") == etl.spelling_key("Twentieth Century Fox")

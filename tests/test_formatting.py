@@ -185,15 +185,28 @@ def test_collection_company() -> None:
     info = CollectionInfo("Toy Story Collection", (MovieRef(862, "Toy Story", 1995),),
                           373_554_033, 1)
     assert f.collection(info) == [
-        "🎞 <b>Toy Story Collection</b>: 1 movie\nTotal revenue $373.6M, average $373.6M "
-        "(1 of 1 with known revenue)\n\n1. Toy Story (1995)"
+        "🎞 <b>Toy Story Collection</b>: 1 movie\nTotal revenue $373.6M (373,554,033), known "
+        "for the one movie\n\n1. Toy Story (1995)"
     ]
     assert f.collection(NoCollection(MovieRef(194, "Amélie", 2001))) == [
         "🎞 <b>Amélie (2001)</b> does not belong to a collection."
     ]
     company = f.company(CompanyStats("A & B", 2, 0, 0, ()))
-    assert company == (
-        "🏢 <b>A &amp; B</b>: 2 movies\nTotal revenue unknown (0 of 2 with known revenue)"
+    assert company == "🏢 <b>A &amp; B</b>: 2 movies\nRevenue unknown for all 2 movies"
+
+
+def test_totals_are_exact_beside_rounded_and_top_earners_show_revenue() -> None:
+    top = (MovieRef(10193, "Toy Story 3", 2010), MovieRef(127380, "Finding Dory", 2016))
+    stats = CompanyStats("Pixar", 52, 11_188_533_734, 18, top, (1_066_969_703, 1_028_570_889))
+    assert f.company(stats) == (
+        "🏢 <b>Pixar</b>: 52 movies\n"
+        "Total revenue $11.2B (11,188,533,734), known for 18 of 52 movies\n\n"
+        "Top earners:\n• Toy Story 3 (2010): $1.1B\n• Finding Dory (2016): $1B"
+    )
+    nothing = DirectorStats("Campbell Scott", (), 0, 0, 0, None)
+    assert f.director(nothing)[0].startswith(
+        "🎬 <b>Campbell Scott</b>: 0 movies\nRevenue unknown for all 0 movies\n"
+        "Return unknown: no movie has both its budget and revenue known"
     )
 
 

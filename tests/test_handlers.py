@@ -123,7 +123,7 @@ def test_ambiguous_title_offers_candidates_as_buttons(
     call = only(bot_harness.send(private_message("/movie hamlet")), "sendMessage")
     assert call.text == "Several movies match “hamlet”. Which one?"
     assert labels(call)[:4] == ["Hamlet (1996)", "Hamlet (1990)", "Hamlet (1948)",
-                                "Hamlet (2000)"]
+                                "Hamlet (2000) · Michael Almereyda"]
     assert all(len(row) == 1 for row in call.buttons)
     assert all(len(data.encode()) < 64 for row in call.buttons for _, data in row)
     assert pressed(call, "Hamlet (1948)", catalog) == Button(

@@ -771,12 +771,16 @@ def test_more_exact_companies_that_give_way(
     assert [c.name for c in choice(studios.resolve(query)).candidates] == names
 
 
+def test_a_short_exact_name_gives_way_however_common_its_word(studios: NameIndex) -> None:
+    names = [c.name for c in choice(studios.resolve("HBO")).candidates]
+    assert names[0] == "HBO Independent" and "HBO" in names
+
+
 @pytest.mark.parametrize(
     ("query", "name"),
     [
         ("Pixar", "Pixar"),  # DOMINANCE_MIN_POPULARITY
         ("Warner", "Warner"),  # DOMINANCE_RATIO
-        ("HBO", "HBO"),  # a short word in many names is not looked up
         ("Walt Disney Pictures", "Walt Disney Pictures"),
     ],
 )

@@ -28,6 +28,7 @@ from bot.app.offline import (
 )
 from bot.config import Settings
 from bot.movies.catalog import Catalog
+from handlers.queries import ONE_SHOT_KEY
 
 IN_MEMORY = ":memory:"
 """The console's daily picks live and die with it, away from the real bot's state."""
@@ -145,6 +146,7 @@ class Console:
 
 async def _ask(catalog: Catalog, text: str, out: TextIO) -> None:
     console = Console(catalog)
+    console.app.bot_data[ONE_SHOT_KEY] = True
     await console.start()
     try:
         print(await console.say(text), file=out)

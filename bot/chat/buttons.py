@@ -9,7 +9,8 @@ does not fit together (an action with a kind of reference its command never take
 answer that has none): anyone can send ``/start <anything>``, so nothing is trusted.
 
 Format: ``{version}|{action}|{kind}|{key}|{page}`` plus ``|e`` when the button edits in place,
-e.g. ``5d22c2|dir|d|1234|2|e``. Telegram allows 64 bytes; these stay under 40, and a
+e.g. ``5d22c2|dir|d|1234|2|e``, or ``|l`` for a page of the choice that the name of ``ref``
+asks (it edits in place too). Telegram allows 64 bytes; these stay under 40, and a
 discovery's (whose key packs its filters, up to 32 digits) under 60.
 """
 
@@ -54,23 +55,31 @@ class Button:
     ref: Ref
     page: int = 0
     edit: bool = False
+    listing: bool = False
+    """A page of the choice the name of ``ref`` asks, not the answer about ``ref``."""
 
 
-def encode(action: str, ref: Ref, version: str, page: int = 0, *, edit: bool = False) -> str:
+def encode(
+    action: str, ref: Ref, version: str, page: int = 0, *, edit: bool = False,
+    listing: bool = False,
+) -> str:
     """Callback data for a button that answers ``action`` about ``ref`` (page ``page``).
 
-    ``edit=True`` answers by editing the message the button is under.
+    ``edit=True`` answers by editing the message the button is under; ``listing=True`` shows
+    page ``page`` of the choice that ``ref``'s name asks (always in place).
     """
     if action not in ACTIONS:
         raise ValueError(f"unknown button action {action!r}")
-    if not _fits(action, ref, page):
+    if not _fits(action, ref, page, listing):
         raise ValueError(f"/{action} takes no {ref.kind} page {page}")
     if not _VERSION.fullmatch(version):
         raise ValueError("catalog version must be 1-16 letters or digits")
     if ref.key < 0 or page < 0:
         raise ValueError("button keys and pages are non-negative")
     fields = [version, ACTIONS[action], KINDS[ref.kind], str(ref.key), str(page)]
-    if edit:
+    if listing:
+        fields.append("l")
+    elif edit:
         fields.append("e")
     data = SEPARATOR.join(fields)
     if len(data.encode()) > MAX_BYTES:
@@ -86,7 +95,8 @@ def decode(data: str, version: str) -> Button | None:
     if not isinstance(data, str) or len(data) > MAX_BYTES:
         return None
     fields = data.split(SEPARATOR if SEPARATOR in data else DEEP_LINK_SEPARATOR)
-    edit = fields[-1:] == ["e"]
+    listing = fields[-1:] == ["l"]
+    edit = listing or fields[-1:] == ["e"]
     if edit:
         fields.pop()
     if len(fields) != 5:
@@ -100,13 +110,17 @@ def decode(data: str, version: str) -> Button | None:
     if not (digits.fullmatch(key) and _NUMBER.fullmatch(page)):
         return None
     ref = Ref(kind, int(key))
-    return Button(action, ref, int(page), edit) if _fits(action, ref, int(page)) else None
+    if not _fits(action, ref, int(page), listing):
+        return None
+    return Button(action, ref, int(page), edit, listing)
 
 
-def _fits(action: str, ref: Ref, page: int) -> bool:
-    """Whether the command ``action`` answers about ``ref`` and has a page ``page``."""
+def _fits(action: str, ref: Ref, page: int, listing: bool = False) -> bool:
+    """Whether the command ``action`` answers about ``ref`` and has a page ``page`` (any
+    choice may have pages)."""
     spec = SPECS[action]
-    return spec.accepts(ref) and (page == 0 or (spec.paged and page <= MAX_PAGE))
+    paged = spec.paged or listing
+    return spec.accepts(ref) and (page == 0 or (paged and page <= MAX_PAGE))
 
 
 def deep_link_payload(data: str) -> str:

@@ -67,6 +67,29 @@ def money(amount: float | None) -> str:
     return f"${amount:,.0f}"
 
 
+def exact_money(amount: int) -> str:
+    """A total as read and as counted: ``$11.2B (11,188,533,734)``; small sums are exact anyway."""
+    rounded = money(amount)
+    return rounded if amount < 1000 else f"{rounded} ({amount:,})"
+
+
+def _revenue_known(known: int, total: int) -> str:
+    """Over which movies a revenue figure is: ``all 3 movies``, ``2 of 3 movies``."""
+    if total == 1:
+        return "the one movie"
+    return f"all {total:,} movies" if known == total else f"{known:,} of {total:,} movies"
+
+
+def revenue_line(total: int, known: int, movies: int, average: float | None = None) -> str:
+    """``Total revenue $1.2B (1,234,567,890), known for 2 of 3 movies``, or that none is known."""
+    if not known:
+        return "Revenue unknown for " + (
+            "the one movie" if movies == 1 else f"all {movies:,} movies"
+        )
+    mean = f", average {money(average)}" if average is not None and known > 1 else ""
+    return f"Total revenue {exact_money(total)}{mean}, known for {_revenue_known(known, movies)}"
+
+
 def times(ratio: float | None) -> str:
     """A return on budget: ``4.2×``."""  # noqa: RUF002
     return "n/a" if ratio is None else f"{ratio:.1f}×"  # noqa: RUF001
@@ -134,11 +157,11 @@ def country(result: CountryCount) -> str:
 def collection(result: CollectionInfo | NoCollection) -> list[str]:
     if isinstance(result, NoCollection):
         return [f"🎞 <b>{title(result.movie)}</b> does not belong to a collection."]
+    revenue = revenue_line(
+        result.total_revenue, result.known_revenue, len(result.movies), result.average_revenue
+    )
     header = (
-        f"🎞 <b>{h(result.name)}</b>: {count(len(result.movies), 'movie')}\n"
-        f"Total revenue {money(result.total_revenue or None)}, average "
-        f"{money(result.average_revenue)} ({result.known_revenue} of {len(result.movies)} "
-        f"with known revenue)\n\n"
+        f"🎞 <b>{h(result.name)}</b>: {count(len(result.movies), 'movie')}\n{revenue}\n\n"
     )
     lines = [f"{i}. {title(m)}" for i, m in enumerate(result.movies, 1)]
     return paginate(header, lines)
@@ -147,21 +170,29 @@ def collection(result: CollectionInfo | NoCollection) -> list[str]:
 def company(result: CompanyStats) -> str:
     text = (
         f"🏢 <b>{h(result.name)}</b>: {count(result.count, 'movie')}\n"
-        f"Total revenue {money(result.total_revenue or None)} "
-        f"({result.known_revenue:,} of {result.count:,} with known revenue)"
+        + revenue_line(result.total_revenue, result.known_revenue, result.count)
     )
     if result.top:
-        text += "\n\nTop earners:\n" + "\n".join(f"• {title(m)}" for m in result.top)
+        earned = [*result.top_revenue, *[None] * len(result.top)]
+        text += "\n\nTop earners:\n" + "\n".join(
+            f"• {title(m)}" + (f": {money(r)}" if r else "")
+            for m, r in zip(result.top, earned, strict=False)
+        )
     return text
 
 
 def director(result: DirectorStats) -> list[str]:
+    if result.overall_return is None:
+        ret = "Return unknown: no movie has both its budget and revenue known"
+    else:
+        ret = (
+            f"Return {times(result.overall_return)} the budget, over "
+            f"{_revenue_known(result.both_known, result.count)} with both figures known"
+        )
     header = (
         f"🎬 <b>{h(result.name)}</b>: {count(result.count, 'movie')}\n"
-        f"Total revenue {money(result.total_revenue or None)} "
-        f"({result.known_revenue} with known revenue); return "
-        f"{times(result.overall_return)} over {count(result.both_known, 'movie')} "
-        f"with budget and revenue known\n\n"
+        f"{revenue_line(result.total_revenue, result.known_revenue, result.count)}\n"
+        f"{ret}\n\n"
     )
     lines = [
         f"• {title(d.movie)}: budget {money(d.budget)}, revenue {money(d.revenue)}, "
@@ -325,6 +356,8 @@ def movie_card(movie: Movie, limit: int = MESSAGE_LIMIT) -> str:
     if movie.budget or movie.revenue:
         facts.append(f"Budget {money(movie.budget)} · Revenue {money(movie.revenue)}")
     head = f"🎬 <b>{clip(movie.ref.label, 200)}</b>"
+    if movie.original_title and movie.original_title != movie.title:
+        head += f"\n{clip(movie.original_title, 200)}"
     if movie.tagline:
         head += f"\n<i>{clip(movie.tagline, 150)}</i>"
     tail = links(movie)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -21,14 +22,18 @@ import pycountry
 
 from bot.movies.datafiles import DATA_DIR, MOVIES_FILE, fingerprint
 from bot.movies.discovery import Discovery, FilterCodec, Filters, Sort
+from bot.movies.languages import COMMON_NAMES, ENDONYMS
 from bot.movies.matching import (
+    LOOSE_SCORE,
     TIE_MARGIN,
     Ambiguous,
     Candidate,
+    Match,
     NameIndex,
     NotFound,
     Resolved,
     normalize,
+    sequel,
 )
 from bot.movies.recommender import NotEnoughData, Recommender
 
@@ -52,6 +57,23 @@ LANGUAGE_ALIASES = {
     "punjabi": "pa",
     "pashto": "ps",
     "uyghur": "ug",
+}
+CHOICE_LIMIT = 500
+"""Candidates a choice may hold: all of them in practice (buttons come in pages)."""
+LABEL_CHARS = 60
+"""Longest option label: what a button shows (the chat layer cuts longer ones)."""
+# Words company names write both ways.
+COMPANY_WORDS = {
+    "bros": "brothers",
+    "brothers": "bros",
+    "co": "company",
+    "company": "co",
+    "corp": "corporation",
+    "corporation": "corp",
+    "intl": "international",
+    "international": "intl",
+    "ltd": "limited",
+    "limited": "ltd",
 }
 # Historic countries TMDB still uses, and the short names people type.
 HISTORIC_COUNTRIES = {
@@ -145,6 +167,8 @@ class Choice:
     empty: bool = False
     noun: str = ""
     """What was looked for, when not just ``kind`` (a name of several kinds)."""
+    anchor: Ref | None = None
+    """An option whose name asks this choice again: buttons for later pages point at it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +205,7 @@ class Movie:
     overview: str | None
     tagline: str | None
     poster_path: str | None
+    original_title: str | None = None
 
     @property
     def ref(self) -> MovieRef:
@@ -229,6 +254,8 @@ class CompanyStats:
     total_revenue: int
     known_revenue: int
     top: tuple[MovieRef, ...]
+    top_revenue: tuple[int, ...] = ()
+    """The revenue of each of ``top``."""
 
 
 def return_on(budget: int | None, revenue: int | None) -> float | None:
@@ -378,7 +405,7 @@ def _entities(
     movies: pl.DataFrame,
     column: str,
     by_votes: bool = False,
-    aliases: Callable[[list[str]], dict[str, int]] | None = None,
+    aliases: Callable[[list[str]], Mapping[str, int] | list[tuple[str, int]]] | None = None,
 ) -> _Entities:
     """Group movie rows by each value of a list (or plain) column.
 
@@ -412,6 +439,22 @@ def _language_names(codes: Sequence[str]) -> dict[str, str]:
         iso_name = lang.name.split(" (")[0] if lang else code
         names[code] = TMDB_LANGUAGES.get(code) or iso_name
     return names
+
+
+def _language_aliases(codes: list[str], names: dict[str, str]) -> dict[str, int]:
+    """Codes, common names and endonyms (``español``, ``castellano``, ``日本語``) of every
+    language; an endonym that is another language's name or code is left out."""
+    key = {code: i for i, code in enumerate(codes)}
+    taken = {normalize(name) for name in names.values()} | set(codes)
+    aliases = {alias: key[code] for alias, code in LANGUAGE_ALIASES.items()}
+    aliases |= {alias: key[code] for alias, code in COMMON_NAMES.items()}
+    claims: dict[str, set[int]] = {}
+    for code, endonyms in ENDONYMS.items():
+        for endonym in endonyms:
+            if code in key and normalize(endonym) not in taken:
+                claims.setdefault(normalize(endonym), set()).add(key[code])
+    aliases |= {name: next(iter(keys)) for name, keys in claims.items() if len(keys) == 1}
+    return aliases | key
 
 
 def _country_names(data_names: dict[str, str]) -> dict[str, str]:
@@ -451,6 +494,55 @@ def _collection_aliases(names: list[str]) -> dict[str, int]:
     return aliases
 
 
+def _company_aliases(names: list[str]) -> list[tuple[str, int]]:
+    """``Warner Brothers`` for ``Warner Bros.`` and the like: each abbreviation spelt out, each
+    spelt-out word abbreviated."""
+    pairs = []
+    for i, name in enumerate(names):
+        words = normalize(name).split()
+        if any(word in COMPANY_WORDS for word in words):
+            pairs.append((" ".join(COMPANY_WORDS.get(word, word) for word in words), i))
+    return pairs
+
+
+def _fuzzy(match: Match) -> bool:
+    """Whether nothing matched the name exactly (so a sequel number may be read otherwise)."""
+    if isinstance(match, NotFound):
+        return not match.empty
+    return isinstance(match, Ambiguous) and match.candidates[0].score < LOOSE_SCORE
+
+
+def _with_detail(label: str, detail: str) -> str:
+    """``label · detail``, the label shortened so the whole fits ``LABEL_CHARS``."""
+    if not detail:
+        return label
+    room = LABEL_CHARS - len(detail) - 3
+    if len(label) > room:
+        label = label[: max(room - 1, 1)].rstrip() + "…"
+    return f"{label} · {detail}"
+
+
+def _exact_first(match: Match) -> Match:
+    """The one exact name of a choice as the answer, the others beside it ("Fallen Collection"
+    before the far better-known "... Has Fallen Collection")."""
+    if isinstance(match, Ambiguous):
+        exact = [c for c in match.candidates if c.score >= 100]
+        if len(exact) > 1:
+            # "Street Fighter" is the collection of that name before "Street Fighter Collection".
+            typed = normalize(match.query)
+            exact = [c for c in exact if normalize(c.name) == typed]
+        if len(exact) == 1:
+            others = tuple(c for c in match.candidates if c is not exact[0])
+            return Resolved(match.query, exact[0], others)
+    return match
+
+
+def _original_titles(movies: pl.DataFrame) -> list[tuple[str, int]]:
+    """(original title, row) of the movies whose original title differs from the title."""
+    if "original_title" not in movies.columns:
+        return []
+    return [(t, row) for row, t in enumerate(movies["original_title"].to_list()) if t]
+
 
 class Catalog:
     """All movies, their indexes, and the queries the commands ask."""
@@ -468,9 +560,11 @@ class Catalog:
         self._sorted_ids = ids[self._id_order]
         self._titles = movies["title"].to_list()
         self._years = movies["year"].to_list()
-        self.titles = NameIndex(self._titles, movies["vote_count"].to_list(), self._years)
+        self.titles = NameIndex(
+            self._titles, movies["vote_count"].to_list(), self._years, _original_titles(movies)
+        )
 
-        self.companies = _entities(movies, "companies")
+        self.companies = _entities(movies, "companies", aliases=_company_aliases)
         self.directors = _entities(movies, "directors")
         self._collections = _entities(
             movies, "collection", by_votes=True, aliases=_collection_aliases
@@ -485,8 +579,7 @@ class Catalog:
         self.languages = NameIndex(
             [lang.name for lang in self._languages],
             popularity=[lang.count for lang in self._languages],
-            aliases={c: i for i, c in enumerate(codes)}
-            | {alias: codes.index(code) for alias, code in LANGUAGE_ALIASES.items()},
+            aliases=_language_aliases(codes, lang_names),
         )
 
         country_counts = (
@@ -571,6 +664,7 @@ class Catalog:
             overview=r["overview"],
             tagline=r["tagline"],
             poster_path=r["poster_path"],
+            original_title=r.get("original_title"),
         )
 
     def movie_by_id(self, tmdb_id: int) -> Movie | None:
@@ -616,17 +710,22 @@ class Catalog:
     def collection(self, query: str | Ref) -> Answer[CollectionInfo | NoCollection]:
         """A collection by its own name (``harry potter``) or by one of its movies' titles.
 
-        An exact title wins (``The Matrix`` is a movie before it is a collection's name); then a
-        collection's exact name, then the better of the fuzzy title and collection matches.
+        A collection's exact name wins (``Why We Fight`` is a 7-movie collection before it is
+        the 2005 movie, which is offered beside it; ``Fallen Collection`` is not the movies
+        named Fallen); then an exact title (``The Matrix``), then the better of the fuzzy title
+        and collection matches.
         """
         if isinstance(query, Ref):
             if query.kind is Kind.MOVIE:
                 return self._answer(Kind.MOVIE, query, self._collection_of_movie)
             return self._answer(Kind.COLLECTION, query, self._collection_info)
-        by_title = self.titles.resolve(query)
+        by_name = _exact_first(self._collections.index.resolve(query, limit=CHOICE_LIMIT))
+        by_title = self.titles.resolve(query, limit=CHOICE_LIMIT)
+        if isinstance(by_name, Resolved) and by_name.candidate.score >= LOOSE_SCORE:
+            found = self._found(Kind.COLLECTION, by_name, self._collection_info)
+            return Found(found.value, found.ref, found.also + self._other_titles(by_title, found))
         if isinstance(by_title, Resolved) and by_title.candidate.score >= 100:
             return self._found(Kind.MOVIE, by_title, self._collection_of_movie)
-        by_name = self._collections.index.resolve(query)
         title_score = by_title.candidate.score if isinstance(by_title, Resolved) else 0.0
         if isinstance(by_name, Resolved) and by_name.candidate.score >= title_score:
             return self._found(Kind.COLLECTION, by_name, self._collection_info)
@@ -693,6 +792,19 @@ class Catalog:
     def collections(self) -> NameIndex:
         """The name index of collections (series)."""
         return self._collections.index
+
+    def _other_titles(self, by_title: Match, found: Found[T]) -> tuple[Option, ...]:
+        """Movies named like a collection that are not in it, as options beside it."""
+        if isinstance(by_title, Resolved) and by_title.candidate.score >= LOOSE_SCORE:
+            keys = [by_title.key, *(c.key for c in by_title.alternatives)]
+        elif isinstance(by_title, Ambiguous) and by_title.candidates[0].score >= LOOSE_SCORE:
+            keys = [c.key for c in by_title.candidates]
+        else:
+            return ()
+        name = self._collections.names[found.ref.key]
+        return tuple(
+            self._option(Kind.MOVIE, key) for key in keys if self.movies["collection"][key] != name
+        )
 
     def label(self, ref: Ref) -> str | None:
         """What a button pointing at ``ref`` says; None when ``ref`` points at nothing."""
@@ -775,32 +887,114 @@ class Catalog:
             if key is None:
                 return Choice(kind, "", ambiguous=False, options=())
             return Found(build(key), query, self._also(kind, key))
-        match = self._index(kind).resolve(query)
+        match = self._index(kind).resolve(query, limit=CHOICE_LIMIT)
         if isinstance(match, Resolved):
             return self._found(kind, match, build)
+        if kind is Kind.MOVIE and _fuzzy(match):
+            row = self._sequel(query)
+            if row is not None:
+                return Found(build(row), self._ref(kind, row), self._also(kind, row))
         return self._choice(kind, match)
+
+    def _sequel(self, query: str) -> int | None:
+        """The n-th movie (by release) of the series of the title before a sequel number:
+        "the matrix 2" is The Matrix Reloaded, "alien part 3" is Alien³."""
+        split = sequel(normalize(query))
+        if split is None:
+            return None
+        title, number = split
+        match = self.titles.resolve(title)
+        if isinstance(match, Resolved):
+            keys = [match.key]
+        elif isinstance(match, Ambiguous):
+            keys = [c.key for c in match.candidates]
+        else:
+            return None
+        for key in keys:
+            name = self.movies["collection"][key]
+            if name is not None:
+                rows = self._collections.movie_rows(bisect_left(self._collections.names, name))
+                if number <= len(rows):
+                    return rows[number - 1]
+        return None
 
     def _also(self, kind: Kind, key: int) -> tuple[Option, ...]:
         """What asking for ``key``'s name would also offer (same-titled movies), so an answer
         reached through a button keeps the way to the others."""
         name = self._titles[key] if kind is Kind.MOVIE else self._label(kind, key)
-        match = self._index(kind).resolve(name)
+        match = self._index(kind).resolve(name, limit=CHOICE_LIMIT)
         if isinstance(match, Resolved):
             candidates = (match.candidate, *match.alternatives)
         else:
             candidates = match.candidates if isinstance(match, Ambiguous) else ()
-        return tuple(self._option(kind, c.key) for c in candidates if c.key != key)
+        return self._options(kind, [key, *(c.key for c in candidates if c.key != key)])[1:]
 
     def _found(self, kind: Kind, match: Resolved, build: Callable[[int], T]) -> Found[T]:
-        also = tuple(self._option(kind, c.key) for c in match.alternatives)
+        also = self._options(kind, [match.key, *(c.key for c in match.alternatives)])[1:]
         return Found(build(match.key), self._ref(kind, match.key), also)
 
     def _choice(self, kind: Kind, match: Ambiguous | NotFound) -> Choice:
         if isinstance(match, Ambiguous):
-            options = tuple(self._option(kind, c.key) for c in match.candidates)
-            return Choice(kind, match.query, ambiguous=True, options=options)
-        options = tuple(self._option(kind, c.key) for c in match.suggestions)
+            options = self._options(kind, [c.key for c in match.candidates])
+            anchor = self._anchor(kind, match)
+            return Choice(kind, match.query, ambiguous=True, options=options, anchor=anchor)
+        options = self._options(kind, [c.key for c in match.suggestions])
         return Choice(kind, match.query, ambiguous=False, options=options, empty=match.empty)
+
+    def _anchor(self, kind: Kind, match: Ambiguous) -> Ref | None:
+        """A candidate whose own name asks this choice again (the "Hamlet" of nine Hamlets,
+        the "Fox" beside the giants), so later pages of it can be asked for by button."""
+        typed = normalize(match.query)
+        named = [c for c in match.candidates if c.score >= LOOSE_SCORE]
+        for c in named:
+            if normalize(self._name(kind, c.key)) == typed:
+                return self._ref(kind, c.key)
+        return self._ref(kind, named[0].key) if named else None
+
+    def _name(self, kind: Kind, key: int) -> str:
+        """An entity's plain name (a movie's title without its year)."""
+        return self._titles[key] if kind is Kind.MOVIE else self._label(kind, key)
+
+    def name_of(self, ref: Ref) -> str | None:
+        """What to type to be asked the choice ``ref`` anchors (see :attr:`Choice.anchor`)."""
+        key = self._key(ref)
+        return None if key is None else self._name(ref.kind, key)
+
+    def _options(self, kind: Kind, keys: Sequence[int]) -> tuple[Option, ...]:
+        """Options for ``keys`` whose labels all differ: where two are equal ("Emma (1996)"),
+        details are added in turn (director, runtime, country, TMDB id) until they are not.
+        Buttons under an answer are labelled with the answer as the first key, then dropped,
+        so that none reads like the answer itself."""
+        labels = [self._label(kind, key) for key in keys]
+        details = self._details(kind)
+        step = 0
+        while len(set(labels)) < len(labels) and step < len(details):
+            seen = Counter(labels)
+            detail = details[step]
+            labels = [
+                _with_detail(label, detail(key)) if seen[label] > 1 else label
+                for label, key in zip(labels, keys, strict=True)
+            ]
+            step += 1
+        return tuple(
+            Option(self._ref(kind, key), label) for key, label in zip(keys, labels, strict=True)
+        )
+
+    def _details(self, kind: Kind) -> list[Callable[[int], str]]:
+        """What tells same-labelled entities apart, tried in turn."""
+        if kind is Kind.MOVIE:
+            column = self.movies.__getitem__
+            return [
+                lambda row: " & ".join(column("directors")[row][:2]) or "",
+                lambda row: f"{column('runtime')[row]} min" if column("runtime")[row] else "",
+                lambda row: ", ".join(column("countries")[row][:2]) or "",
+                lambda row: f"TMDB {column('id')[row]}",
+            ]
+        if kind is Kind.COUNTRY:
+            return [lambda key: self._countries[key].code]
+        if kind is Kind.LANGUAGE:
+            return [lambda key: self._languages[key].code]
+        return [lambda key: f"#{key}"]
 
     def _frame(self, rows: list[int]) -> pl.DataFrame:
         """The rows' id, title, year, budget and revenue (in that column order)."""
@@ -904,7 +1098,10 @@ class Catalog:
         frame = self._frame(self.companies.movie_rows(key))
         total, known = self._revenue(frame)
         top = frame.drop_nulls("revenue").sort("revenue", descending=True).head(5)
-        return CompanyStats(self.companies.names[key], frame.height, total, known, self._refs(top))
+        return CompanyStats(
+            self.companies.names[key], frame.height, total, known, self._refs(top),
+            tuple(top["revenue"].to_list()),
+        )
 
     def _director_stats(self, key: int) -> DirectorStats:
         frame = self._frame(self.directors.movie_rows(key))

@@ -19,7 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from bot.movies.datafiles import MOVIES_FILE, fingerprint
-from bot.movies.matching import normalize
+from bot.movies.matching import normalize, symbols
 from bot.movies.recommender import Recommender
 
 SOURCE_FILES = ("movies_metadata.csv", "credits.csv", "keywords.csv")
@@ -96,11 +96,19 @@ def decode_escapes(movies: pl.DataFrame) -> pl.DataFrame:
     return movies.with_columns(fixes) if fixes else movies
 
 
+def spelling_key(name: str) -> tuple[str, str]:
+    """What two spellings of one name share: the normalized name and its distinguishing symbols
+    (``Ciné +`` and ``Cine+`` share it, ``Ciné@`` and ``Ciné`` each have their own)."""
+    return normalize(name), symbols(name)
+
+
 def merge_spellings(movies: pl.DataFrame, report: Report) -> pl.DataFrame:
     """One spelling per company, director and collection name.
 
-    TMDB has ``TOHO`` beside ``Toho`` and ``Denis Heroux`` beside ``Denis Héroux``: names equal
-    once normalized (case, accents, punctuation) are one entity, shown in its most used spelling.
+    TMDB has ``TOHO`` beside ``Toho`` and ``Denis Heroux`` beside ``Denis Héroux``: names that
+    differ only in case, accents, spacing or punctuation are one entity, shown in its most used
+    spelling. A distinguishing symbol (``Ciné+``, ``Ciné@``) keeps a name apart: merging it
+    would move another company's movies into the bigger one's totals.
     """
     fixes = []
     for column in _MERGED_COLUMNS:
@@ -108,10 +116,10 @@ def merge_spellings(movies: pl.DataFrame, report: Report) -> pl.DataFrame:
         if values.dtype == pl.List(pl.String):
             values = values.explode(empty_as_null=False)
         counts = values.drop_nulls().value_counts(sort=True, name="n")
-        best: dict[str, str] = {}
+        best: dict[tuple[str, str], str] = {}
         mapping: dict[str, str] = {}
         for name, _n in counts.sort(["n", column], descending=[True, False]).iter_rows():
-            first = best.setdefault(normalize(name), name)
+            first = best.setdefault(spelling_key(name), name)
             if first != name:
                 mapping[name] = first
         if not mapping:
@@ -183,6 +191,13 @@ def _as_int(column: str) -> pl.Expr:
     return pl.when(value > 0).then(value).otherwise(None).cast(pl.Int64).alias(column)
 
 
+def _original_title() -> pl.Expr:
+    """The title in the movie's own language, null when missing or the same as ``title``."""
+    original = pl.col("original_title").str.strip_chars(_INVISIBLE)
+    same = (original.fill_null("") == "") | (original == pl.col("title").str.strip_chars())
+    return pl.when(same).then(None).otherwise(original).alias("original_title")
+
+
 def load_movies(src: Path, report: Report) -> pl.DataFrame:
     """Read movies_metadata.csv, drop malformed rows and duplicate ids, parse every column."""
     raw = _read_csv(src / "movies_metadata.csv")
@@ -207,6 +222,7 @@ def load_movies(src: Path, report: Report) -> pl.DataFrame:
         pl.col("id").cast(pl.Int64),
         pl.col("imdb_id").str.strip_chars().replace("", None).alias("imdb_id"),
         pl.col("title").str.strip_chars(),
+        _original_title(),
         release.alias("release_date"),
         release.dt.year().cast(pl.Int16).alias("year"),
         pl.when(runtime > 0).then(runtime.round()).otherwise(None).cast(pl.Int32).alias("runtime"),

@@ -27,6 +27,7 @@ answer. Names with a leading underscore are private to the package.
 from __future__ import annotations
 
 from bot.movies.matching.index import NameIndex
+from bot.movies.matching.numbers import sequel
 from bot.movies.matching.policy import (
     ACCEPT_SCORE,
     DOMINANCE_MIN_POPULARITY,
@@ -41,7 +42,7 @@ from bot.movies.matching.policy import (
     NotFound,
     Resolved,
 )
-from bot.movies.matching.text import normalize
+from bot.movies.matching.text import normalize, symbols
 
 # The public API, and the decision thresholds that callers and tests read.
 __all__ = [
@@ -59,4 +60,6 @@ __all__ = [
     "NotFound",
     "Resolved",
     "normalize",
+    "sequel",
+    "symbols",
 ]

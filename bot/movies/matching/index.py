@@ -12,7 +12,7 @@ import re
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
 from itertools import accumulate, compress, repeat
 from operator import add, ge, gt, neg, not_, or_
@@ -49,6 +49,7 @@ from bot.movies.matching.text import (
     _prepare,
     _split_digits,
     normalize,
+    symbols,
 )
 from bot.movies.matching.words import SHORT_QUERY_CHARS, _WordSearch
 
@@ -67,6 +68,7 @@ YEAR_MIN = 1870
 YEAR_MAX = 2035
 
 _YEAR_TAIL = re.compile(r"(.+) (\d{4})")
+_BRACKETED_YEAR = re.compile(r"[(\[]\s*\d{4}\s*[)\]]\W*$")
 
 
 class NameIndex(_WordSearch):
@@ -81,9 +83,12 @@ class NameIndex(_WordSearch):
         names: Sequence[str],
         popularity: Sequence[float] | None = None,
         years: Sequence[int | None] | None = None,
-        aliases: Mapping[str, int] | None = None,
+        aliases: Mapping[str, int] | Iterable[tuple[str, int]] | None = None,
     ) -> None:
-        """Build the index in named steps; each one lays out what a level of resolution reads."""
+        """Build the index in named steps; each one lays out what a level of resolution reads.
+
+        ``aliases`` are other names of entities, as a mapping or as (alias, key) pairs (several
+        entities may share an alias, as movies share an original title)."""
         self._take_entities(names, popularity, years)
         self._build_name_ids()
         self._build_aliases(aliases or {})
@@ -136,11 +141,12 @@ class NameIndex(_WordSearch):
             self._uid_names[uid] = name
         self._uid_of = dict(zip(self._uid_names, range(len(self._uid_names)), strict=True))
 
-    def _build_aliases(self, aliases: Mapping[str, int]) -> None:
+    def _build_aliases(self, aliases: Mapping[str, int] | Iterable[tuple[str, int]]) -> None:
         """Normalized aliases to entity keys, so that an entity's other names are exact too."""
         count = len(self._names)
         self._aliases: dict[str, list[int]] = {}
-        for alias, key in aliases.items():
+        pairs = aliases.items() if isinstance(aliases, Mapping) else aliases
+        for alias, key in pairs:
             norm = normalize(alias)
             if norm and 0 <= key < count:
                 self._aliases.setdefault(norm, []).append(key)
@@ -232,10 +238,27 @@ class NameIndex(_WordSearch):
             return NotFound(query, (), empty=True)
 
         exact = self._exact(q)
+        hint = self._year_hint(q)
+        if exact and hint is not None:
+            in_year = self._rank(hint[0], hint[1], fuzzy=False)
+            if in_year:
+                # "Cinderella (2000)" is the Cinderella of 2000, the 1977 "Cinderella 2000"
+                # offered beside it; typed without brackets, the other way round.
+                year_keys = in_year[0][1]
+                if _BRACKETED_YEAR.search(query):
+                    others = [key for key in exact if key not in year_keys]
+                    return self._policy.with_others(self._decide(query, in_year, limit), others)
+                others = [key for key in year_keys if key not in exact]
+                return self._policy.with_others(
+                    self._decide(query, [(100.0, exact)], limit, q), others
+                )
         if exact:
+            spelt = self._spelt_as(query, exact)
+            if spelt:
+                match = self._decide(query, [(100.0, spelt)], limit)
+                return self._policy.with_others(match, [k for k in exact if k not in spelt])
             return self._decide(query, [(100.0, exact)], limit, q)
 
-        hint = self._year_hint(q)
         if hint is None:
             return self._decide(query, self._rank(q, self._all), limit, q)
 
@@ -282,7 +305,12 @@ class NameIndex(_WordSearch):
         """The policy's answer for ``ranking``; with ``q`` (the searched form of a query run
         over every name), far more popular names holding all its words may outrank the winner."""
         rivals = None if q is None else partial(self._rivals, q)
-        return self._policy.decide(query, ranking, limit, rivals)
+        match = self._policy.decide(query, ranking, limit, rivals)
+        if isinstance(match, NotFound) and match.suggestions:
+            typed = _prepare(query)
+            kept = tuple(c for c in match.suggestions if _plausible(typed, normalize(c.name)))
+            match = NotFound(match.query, kept, match.empty)
+        return match
 
     def _year_hint(self, q: str) -> tuple[str, _Pool] | None:
         """Split "hamlet 1996" into "hamlet" and the pool of 1996's entities."""
@@ -319,6 +347,15 @@ class NameIndex(_WordSearch):
         named = self._keys(uid, self._all) if uid is not None else []
         return list(dict.fromkeys([*named, *self._aliases.get(q, ())]))
 
+    def _spelt_as(self, query: str, exact: list[int]) -> list[int]:
+        """Of exact matches told apart by a symbol ("Ciné+", "Ciné@", "Ciné"), those written
+        with the query's symbols; empty when that does not narrow them."""
+        if len(exact) < 2:
+            return []
+        marks = symbols(query)
+        spelt = [key for key in exact if symbols(self._names[key]) == marks]
+        return spelt if len(spelt) < len(exact) else []
+
     def _keys(self, uid: int, pool: _Pool) -> list[int]:
         """The entities named ``uid`` in ``pool``."""
         if pool.keys is not None:
@@ -336,8 +373,7 @@ class NameIndex(_WordSearch):
                 uids.append(self._uid_of[form])
             uids = sorted(uid for uid in set(uids) if uid in pool)
             keys = [key for uid in uids for key in self._keys(uid, pool)]
-            if pool.keys is None and form != q:
-                keys.extend(self._aliases.get(form, ()))
+            keys.extend(self._aliases_in(form, pool))
             if keys:
                 return [(LOOSE_SCORE, list(dict.fromkeys(keys)))]
         keys = [key for uid in self._unspaced(q) if uid in pool for key in self._keys(uid, pool)]
@@ -352,6 +388,13 @@ class NameIndex(_WordSearch):
                 break
             ranking.append((score, self._keys(uid, pool)))
         return ranking
+
+    def _aliases_in(self, form: str, pool: _Pool) -> list[int]:
+        """The entities of ``pool`` that have the alias ``form``."""
+        keys = self._aliases.get(form, ())
+        if pool.keys is None:
+            return list(keys)
+        return [key for key in keys if key in pool.keys.get(self._uid_of_key[key], ())]
 
     def _unspaced(self, q: str) -> list[int]:
         """Ids of names that are ``q`` (or its core) once spaces are dropped: "walle" finds
@@ -423,6 +466,29 @@ class NameIndex(_WordSearch):
             found = self._numbers_cache[uid] = _numbers(self._uid_names[uid])
         return found
 
+
+
+PLAUSIBLE_RATIO = 65.0
+"""A suggestion must be this close to the query as a whole ("harmless" and "Hamlet" 71), or
+share a word with it (``PLAUSIBLE_WORD_RATIO``), or begin with it: "qwertyuiop" is not
+offered "Power Trip" (60) nor "xkcd blorp" "Cold Blood" (60)."""
+PLAUSIBLE_WORD_RATIO = 75.0
+
+
+_COMMON_WORDS = frozenset(["the", "and", "for", "with", "from", "des", "les", "der", "die", "das"])
+
+
+def _plausible(typed: str, name: str) -> bool:
+    """Whether ``name`` looks like what was typed, not merely the least far of far names."""
+    if fuzz.ratio(typed, name) >= PLAUSIBLE_RATIO or name.startswith(typed):
+        return True
+    words = name.split()
+    return any(
+        fuzz.ratio(word, other) >= PLAUSIBLE_WORD_RATIO
+        for word in typed.split()
+        if len(word) >= 3 and word not in _COMMON_WORDS
+        for other in words
+    )
 
 
 def _clean_popularity(popularity: Sequence[float] | None, count: int) -> list[float]:

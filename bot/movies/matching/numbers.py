@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 _NUMBER_TOKEN = re.compile(r"\d+|[^\W\d]+")
+_SEQUEL = re.compile(r"(.+?) (?:(?:part|chapter|episode|volume|vol|book) )?(\w+)")
 
 # fmt: off
 _CARDINALS = [
@@ -84,3 +85,15 @@ def _number_spellings(word: str) -> tuple[str, ...]:
     if value is not None:
         return _SPELLINGS[value]
     return (word,) if word.isdecimal() else ()
+
+
+def sequel(q: str) -> tuple[str, int] | None:
+    """A normalized query that ends in a sequel number, split: "the matrix 2" -> ("the matrix",
+    2), "alien part iii" -> ("alien", 3); None when it does not end in a number from 2 to 20."""
+    found = _SEQUEL.fullmatch(q)
+    if found is None:
+        return None
+    value = _SPELLING_OF.get(found.group(2))
+    if value is None or not 2 <= value <= len(_ORDINALS):
+        return None
+    return found.group(1), value

@@ -175,6 +175,15 @@ class Policy:
             query, tuple(self.candidate(key, score) for key in ordered[:limit])
         )
 
+    def with_others(self, match: Match, others: Sequence[int]) -> Match:
+        """``match`` with ``others`` (exact matches written otherwise) offered after it."""
+        extra = tuple(self.candidate(key, 100.0) for key in self.by_popularity(others))
+        if isinstance(match, Resolved):
+            return Resolved(match.query, match.candidate, match.alternatives + extra)
+        if isinstance(match, Ambiguous):
+            return Ambiguous(match.query, match.candidates + extra)
+        return match
+
     def _outranked(
         self,
         query: str,

@@ -98,6 +98,24 @@ def normalize(text: str) -> str:
     return " ".join(folded.split())
 
 
+_DISTINGUISHING = frozenset("@#%*")
+"""Punctuation that tells names apart like a symbol does ("Ciné@" is not "Ciné")."""
+
+
+def symbols(name: str) -> str:
+    """The characters that tell ``name`` apart from names that normalize alike: its symbols
+    (``+``, ``@``, ``#``...), in order, except those that join two words ("Claussen+Wöbke")."""
+    if name.isascii() and name.isalnum():
+        return ""
+    found = []
+    for i, char in enumerate(name):
+        if char in _DISTINGUISHING or unicodedata.category(char).startswith("S"):
+            joins = 0 < i < len(name) - 1 and name[i - 1].isalnum() and name[i + 1].isalnum()
+            if not joins:
+                found.append(char)
+    return "".join(found)
+
+
 def _normalize_all(texts: Sequence[str]) -> list[str]:
     """``normalize`` over many names at once, for fast builds.
 

@@ -303,7 +303,9 @@ class _WordSearch:
         as a word match, and are ``DOMINANCE_RATIO`` times as popular as each exact match and
         ``DOMINANCE_MIN_POPULARITY`` at least: "Walt Disney Pictures" (263 movies) for the
         company "Disney" (2), "The Godfather" and its sequels for "Godfather" (1991, 4 votes).
-        Short queries follow ``_fuzzy``: only a rare three-letter word ("mgm") is looked for.
+        Of short queries only three-letter words are looked for: the company "Fox" (2 movies)
+        leads to Twentieth Century Fox Film Corporation (836); the exact match was typed, so
+        however common the word, only the few names 20 times as popular are read.
         """
         popularity = self._popularity
         top = max(map(popularity.__getitem__, exact))
@@ -313,11 +315,9 @@ class _WordSearch:
         count = bisect_right(self._famous_fame, -need)
         if not count:
             return {}
-        if len(q.replace(" ", "")) < SHORT_QUERY_CHARS:
-            if len(q) != SHORT_QUERY_CHARS - 1 or " " in q:
-                return {}
-            if self._word_counts.get(q, 0) > RARE_SHORT_WORD_NAMES:
-                return {}
+        short = len(q.replace(" ", "")) < SHORT_QUERY_CHARS
+        if short and (len(q) != SHORT_QUERY_CHARS - 1 or " " in q):
+            return {}
         q_core = _core(q)
         q_words = q_core.split()
         if len(q.split()) > MAX_QUERY_WORDS:
