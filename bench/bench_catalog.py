@@ -14,9 +14,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.movies.catalog import Catalog, Found
+from bot.movies.catalog import Catalog
 from bot.movies.datafiles import DATA_DIR
 from bot.movies.recommender import Recommender
+from bot.movies.results import Found
 
 REPEAT = 200
 

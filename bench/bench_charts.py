@@ -23,7 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.chat import charts
 from bot.chat.commands import SPECS
-from bot.movies.catalog import Catalog, Found, Ref
+from bot.movies.catalog import Catalog
+from bot.movies.results import Found, Ref
 
 ROUNDS = 5
 ENTITIES = ["Christopher Nolan", "Steven Spielberg", "Alfred Hitchcock", "Woody Allen",

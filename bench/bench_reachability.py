@@ -21,8 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.movies.catalog import Answer, Catalog, Choice, Kind, Option, Ref
+from bot.movies.catalog import Catalog
 from bot.movies.languages import ENDONYMS
+from bot.movies.results import Answer, Choice, Kind, Option, Ref
 from handlers.keyboards import MAX_ALSO_BUTTONS
 
 

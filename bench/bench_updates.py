@@ -41,7 +41,8 @@ from bot.app.offline import (
 )
 from bot.chat import buttons
 from bot.config import Settings
-from bot.movies.catalog import Catalog, Kind, Ref
+from bot.movies.catalog import Catalog
+from bot.movies.results import Kind, Ref
 
 ROUNDS = 150
 WARMUP_ROUNDS = 5

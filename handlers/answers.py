@@ -12,7 +12,8 @@ from dataclasses import replace
 from bot.chat import formatting, questions
 from bot.chat.buttons import Button
 from bot.chat.commands import SPECS, Link, Query, QuerySpec
-from bot.movies.catalog import Catalog, Choice, Ref
+from bot.movies.catalog import Catalog
+from bot.movies.results import Choice, Ref
 from handlers import keyboards
 from handlers.replies import Reply
 

@@ -22,7 +22,8 @@ from telegram.ext import Application, InlineQueryHandler
 from bot.app.context import Context
 from bot.chat import formatting
 from bot.chat.commands import MOVIE
-from bot.movies.catalog import Catalog, Movie
+from bot.movies.catalog import Catalog
+from bot.movies.results import Movie
 from handlers import answers, keyboards
 from handlers.incoming import clean
 from handlers.replies import NO_PREVIEW, Reply, poster_preview

@@ -13,7 +13,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.chat import buttons, formatting
 from bot.chat.commands import SPECS, Link, more_like_this_link
-from bot.movies.catalog import Catalog, Movie, Option, Ref
+from bot.movies.catalog import Catalog
+from bot.movies.results import Movie, Option, Ref
 
 BUTTON_LABEL_CHARS = 60
 PREV = "‹ Prev"  # noqa: RUF001

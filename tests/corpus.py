@@ -10,7 +10,8 @@ from pathlib import Path
 
 from bot.chat import formatting, questions
 from bot.chat.commands import SPECS
-from bot.movies.catalog import Catalog, CollectionInfo, Found, Kind, Ref
+from bot.movies.catalog import Catalog
+from bot.movies.results import CollectionInfo, Found, Kind, Ref
 
 CORPUS = Path(__file__).with_name("questions_corpus.tsv")
 ANY = "*"

@@ -2,16 +2,9 @@
 
 import pytest
 
-from bot.movies.catalog import (
-    Catalog,
-    Choice,
-    CollectionInfo,
-    Found,
-    Kind,
-    NoCollection,
-    Ref,
-)
+from bot.movies.catalog import Catalog
 from bot.movies.matching import normalize
+from bot.movies.results import Choice, CollectionInfo, Found, Kind, NoCollection, Ref
 
 
 @pytest.fixture(scope="module")

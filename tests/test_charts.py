@@ -17,7 +17,8 @@ import pytest
 
 from bot.chat import buttons, charts, formatting
 from bot.chat.charts import DPI, MAX_BARS
-from bot.movies.catalog import BoxOffice, Catalog, Choice, DirectedMovie, Found, Kind, MovieRef
+from bot.movies.catalog import Catalog
+from bot.movies.results import BoxOffice, Choice, DirectedMovie, Found, Kind, MovieRef
 from tests.botapi import USER_ID, BotHarness, Call, bot_message, callback_query, private_message
 
 ROOT = Path(__file__).resolve().parent.parent

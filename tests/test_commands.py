@@ -15,7 +15,8 @@ import pytest
 from bot.chat import buttons, formatting
 from bot.chat.commands import COMMANDS, QUERIES, SPECS, QuerySpec
 from bot.chat.prompts import Prompts
-from bot.movies.catalog import Catalog, Found, Kind, Ref
+from bot.movies.catalog import Catalog
+from bot.movies.results import Found, Kind, Ref
 from handlers import start
 from handlers.incoming import known_commands
 from tests.botapi import USER_ID, BotHarness, Call, bot_message, callback_query, private_message

@@ -30,7 +30,8 @@ from bot.chat import buttons
 from bot.config import Settings
 from bot.daily.picks import Picker
 from bot.daily.store import SCHEMA_VERSION, PostState, Store, StoreError, Subscription
-from bot.movies.catalog import Catalog, Kind
+from bot.movies.catalog import Catalog
+from bot.movies.results import Kind
 from handlers.replies import Reply, send_to
 from tests.botapi import (
     CHANNEL_ID,

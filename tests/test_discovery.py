@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 
 from bot.chat import buttons, formatting
-from bot.movies.catalog import Catalog, Found, Kind, Ref
+from bot.movies.catalog import Catalog
 from bot.movies.discovery import Filters, Sort
+from bot.movies.results import Found, Kind, Ref
 from tests.botapi import BotHarness, bot_message, callback_query, private_message
 
 NEXT = "Next ›"  # noqa: RUF001

@@ -16,7 +16,8 @@ import pytest
 
 from bot.chat import buttons
 from bot.config import Settings
-from bot.movies.catalog import Catalog, Kind, Ref
+from bot.movies.catalog import Catalog
+from bot.movies.results import Kind, Ref
 from tests.botapi import (
     GROUP_ID,
     TOKEN,

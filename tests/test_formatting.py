@@ -8,7 +8,7 @@ import re
 import pytest
 
 from bot.chat import formatting as f
-from bot.movies.catalog import (
+from bot.movies.results import (
     Choice,
     CollectionInfo,
     CompanyStats,

@@ -12,7 +12,8 @@ from bot.chat import buttons, formatting
 from bot.chat.buttons import Button
 from bot.chat.commands import SPECS
 from bot.config import Settings
-from bot.movies.catalog import Catalog, DirectorStats, Found, Kind, MovieRef, Option, Ref
+from bot.movies.catalog import Catalog
+from bot.movies.results import DirectorStats, Found, Kind, MovieRef, Option, Ref
 from handlers import start
 from handlers.keyboards import NEXT, PREV
 from tests.botapi import (

@@ -9,7 +9,8 @@ from telegram.error import BadRequest
 
 from bot.chat import buttons, formatting
 from bot.chat.flood import FloodGate, Verdict
-from bot.movies.catalog import Catalog, Kind, Ref
+from bot.movies.catalog import Catalog
+from bot.movies.results import Kind, Ref
 from handlers.flood import FLOOD_KEY
 from tests.botapi import (
     CHANNEL_ID,

@@ -14,7 +14,8 @@ from bot.app.console import Console, ask, plain_text, repl
 from bot.chat import buttons
 from bot.chat.buttons import Button
 from bot.chat.commands import SPECS
-from bot.movies.catalog import Catalog, Kind, Ref
+from bot.movies.catalog import Catalog
+from bot.movies.results import Kind, Ref
 from handlers.keyboards import NEXT
 from tests.botapi import TOKEN
 

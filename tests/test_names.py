@@ -7,7 +7,8 @@ import pytest
 
 from bot.chat import buttons, formatting
 from bot.chat.commands import SPECS
-from bot.movies.catalog import Catalog, Choice, Found
+from bot.movies.catalog import Catalog
+from bot.movies.results import Choice, Found
 from handlers import answers
 from handlers.keyboards import NEXT, PREV
 

@@ -49,7 +49,8 @@ from bot.daily.policy import (
 )
 from bot.daily.store import Post, PostState, Store, Subscription
 from bot.daily.trigger import DailyTrigger
-from bot.movies.catalog import Catalog, Movie
+from bot.movies.catalog import Catalog
+from bot.movies.results import Movie
 from handlers import keyboards
 from handlers.replies import Reply, chat_gone, send_to
 

@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass
 
 from bot.chat.commands import SPECS
-from bot.movies.catalog import Kind, Ref
 from bot.movies.discovery import MAX_DIGITS
+from bot.movies.results import Kind, Ref
 
 MAX_BYTES = 64
 SEPARATOR = "|"

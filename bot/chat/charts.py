@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from bot.chat.formatting import count, money, times, truncate
-from bot.movies.catalog import BoxOffice, Decades, Kind, return_on
+from bot.movies.results import BoxOffice, Decades, Kind, return_on
 
 MAX_BARS = 30
 """Movies in one chart: a larger set shows its top earners (said in the title)."""

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.chat import charts, formatting, questions
-from bot.movies.catalog import (
+from bot.movies.catalog import Catalog
+from bot.movies.discovery import Filters
+from bot.movies.results import (
     Answer,
     BoxOffice,
-    Catalog,
     Choice,
     Decades,
     Discovered,
@@ -30,7 +31,6 @@ from bot.movies.catalog import (
     Recommendations,
     Ref,
 )
-from bot.movies.discovery import Filters
 
 Query = str | Ref | Filters
 

@@ -18,9 +18,10 @@ from typing import Any, cast
 
 import pycountry
 
-from bot.movies.catalog import COUNTRY_ALIASES, LANGUAGE_ALIASES, Catalog
+from bot.movies.catalog import Catalog
 from bot.movies.discovery import Filters, Sort
 from bot.movies.matching import Ambiguous, NameIndex, Resolved, normalize
+from bot.movies.places import COUNTRY_ALIASES, LANGUAGE_ALIASES
 
 SHORT_MINUTES = 90
 """"short" is at most this long."""

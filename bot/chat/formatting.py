@@ -14,7 +14,7 @@ from bot.daily.grammar import BadGenre, BadOffset, BadTime, BadZoneOrGenre
 from bot.daily.policy import describe_delay
 from bot.daily.store import Subscription
 from bot.daily.zones import zone_label
-from bot.movies.catalog import (
+from bot.movies.results import (
     BoxOffice,
     Choice,
     CollectionInfo,

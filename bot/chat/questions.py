@@ -24,7 +24,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from bot.chat import filters as filter_words
-from bot.movies.catalog import Catalog, Kind, Ref
+from bot.movies.catalog import Catalog
 from bot.movies.discovery import Filters, Sort
 from bot.movies.matching import (
     Candidate,
@@ -32,6 +32,7 @@ from bot.movies.matching import (
     Resolved,
     normalize,
 )
+from bot.movies.results import Kind, Ref
 
 KNOWN_TITLE_VOTES = 100
 """A title with this many votes is known well enough to be meant when typed alone."""
