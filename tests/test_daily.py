@@ -30,6 +30,7 @@ from bot.chat import buttons
 from bot.config import Settings
 from bot.daily.picks import Picker
 from bot.daily.store import SCHEMA_VERSION, PostState, Store, StoreError, Subscription
+from bot.daily.stores import SQLiteStore
 from bot.movies.catalog import Catalog, Kind
 from handlers.replies import Reply, send_to
 from tests.botapi import (
@@ -95,14 +96,15 @@ class DailyBot:
         self.service = daily.service(app)
         self.service.clock = self.clock
         self.service.picker = shared_picker(self.catalog)
-        assert self.service.path == self.path
+        assert isinstance(self.service.store, SQLiteStore)
+        assert self.service.store.sync.path == self.path
 
     def restart(self) -> None:
         self.close()
         self._start()
 
     def close(self) -> None:
-        self.service.close()
+        self.harness.run(self.service.close())
         self.harness.close()
 
     def send(self, update: dict[str, Any]) -> list[Call]:
@@ -110,7 +112,9 @@ class DailyBot:
 
     @property
     def store(self) -> Store:
-        return self.service.store
+        """The SQLite store the service awaits, called directly (its lock is shared)."""
+        assert isinstance(self.service.store, SQLiteStore)
+        return self.service.store.sync
 
     def jobs(self, prefix: str = daily.JOB_PREFIX) -> list[Job]:
         return [j for j in self.app.job_queue.jobs() if j.name.startswith(prefix)]
@@ -126,7 +130,7 @@ class DailyBot:
         return self.request.calls[before:]
 
     def restore(self) -> int:
-        return self.service.restore()
+        return self.harness.run(self.service.restore())
 
     def admins(self, *user_ids: int) -> None:
         def member(call: Call) -> dict[str, Any]:
