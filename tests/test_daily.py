@@ -26,10 +26,17 @@ from telegram.ext import Job
 from bot.app import daily
 from bot.app.factory import RETRIES, build_application
 from bot.app.offline import LocalBotAPI
-from bot.chat import buttons
+from bot.chat import buttons, formatting
 from bot.config import Settings
 from bot.daily.picks import Picker
-from bot.daily.store import SCHEMA_VERSION, PostState, Store, StoreError, Subscription
+from bot.daily.store import (
+    SCHEMA_VERSION,
+    PostState,
+    Store,
+    StoreError,
+    StoreUnavailable,
+    Subscription,
+)
 from bot.daily.stores import SQLiteStore
 from bot.movies.catalog import Catalog, Kind
 from handlers.replies import Reply, send_to
@@ -318,6 +325,34 @@ def test_status_change_and_off(dbot: DailyBot) -> None:
     assert dbot.store.get(USER_ID) is None and dbot.jobs() == []
     [reply] = dbot.send(private_message("/daily off"))
     assert reply.text.startswith("This chat had no daily pick.")
+
+
+def test_a_store_that_fails_gets_could_not_save_and_the_bot_keeps_answering(
+    dbot: DailyBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database went away: /daily changes are not acknowledged, other commands answer,
+    and once it is back /daily works again."""
+    dbot.send(private_message("/daily 09:00 Europe/Madrid"))
+    store = dbot.service.store
+
+    async def lost(*args: Any, **kwargs: Any) -> Any:
+        raise StoreUnavailable("DATABASE_URL postgresql://bot@db/x: server closed the connection")
+
+    for method in ("subscribe", "unsubscribe", "get", "recent"):
+        monkeypatch.setattr(store, method, lost)
+    for command in ("/daily 10:00 Europe/Madrid", "/daily off"):
+        [reply] = dbot.send(private_message(command))
+        assert reply.text == formatting.DAILY_NOT_SAVED
+    [reply] = dbot.send(private_message("/daily"))
+    assert reply.text == formatting.DAILY_NOT_READ
+    [reply] = dbot.send(private_message("/runtime Toy Story"))
+    assert "81 min" in reply.text
+    dbot.clock.now = NINE_CET
+    assert dbot.run(dbot.job(USER_ID)) == [], "the post waits for the store"
+    [retry] = dbot.jobs(daily.RETRY_PREFIX)
+    monkeypatch.undo()
+    assert dbot.store.get(USER_ID) == Subscription(USER_ID, time(9), "Europe/Madrid")
+    assert len(posts(dbot.run(retry))) == 1
 
 
 @pytest.mark.parametrize(

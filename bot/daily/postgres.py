@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
@@ -112,10 +114,16 @@ def masked(params: dict[str, Any]) -> str:
 
 
 def one_line(message: str, url: str) -> str:
-    """psycopg's message on one line, with the URL's password (if any) masked."""
-    text = " ".join(message.split())
-    password = conninfo_to_dict(url).get("password") if "@" in url else None
-    return text.replace(str(password), "***") if password else text
+    """psycopg's message on one line, with the URL's password (and any URL's) masked."""
+    text = _URL_PASSWORD.sub(r"\1***@", " ".join(message.split()))
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        password = None
+    return text.replace(password, "***") if password else text
+
+
+_URL_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
 
 
 class PostgresStore:
