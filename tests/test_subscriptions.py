@@ -38,9 +38,10 @@ class Sync:
     """A :class:`DailyStore` called from synchronous tests, on an event loop of its own;
     ``execute`` runs raw SQL on the store's database (``?`` placeholders)."""
 
-    def __init__(self, store: DailyStore, execute: Callable[..., list[Any]]) -> None:
+    def __init__(self, store: DailyStore,
+                 execute: Callable[..., list[Any]] | None = None) -> None:
         self.async_store = store
-        self.execute = execute
+        self.execute = execute or (lambda sql, *params: [])
         self.loop = asyncio.new_event_loop()
 
     def __getattr__(self, name: str) -> Any:
