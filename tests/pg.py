@@ -10,6 +10,7 @@ when no server can be started (the tests that need one are then skipped, saying 
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import itertools
 import os
@@ -71,9 +72,15 @@ class Server:
             conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
         return self.url(name)
 
+    def pg_ctl(self, *args: str) -> None:
+        options = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
+                   "-c full_page_writes=off -c max_connections=60")
+        _run([*self.run_as, str(self.bin / "pg_ctl"), "-D", str(self.root / "data"), "-o",
+              options, "-l", str(self.root / "log"), "-w", "-t", "30", *args])
+
     def stop(self) -> None:
-        subprocess.run([*self.run_as, str(self.bin / "pg_ctl"), "-D", str(self.root / "data"),
-                        "-m", "immediate", "-w", "stop"], capture_output=True, timeout=60)
+        with contextlib.suppress(Unavailable):
+            self.pg_ctl("-m", "immediate", "stop")
         shutil.rmtree(self.root, ignore_errors=True)
 
 
@@ -101,10 +108,7 @@ def start() -> Server:
         _run([*run_as, str(binaries / "initdb"), "-D", str(root / "data"), "-U", USER,
               f"--pwfile={pwfile}", "--auth-local=trust", "--auth-host=scram-sha-256",
               "-E", "UTF8", "--no-sync"])
-        options = (f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c full_page_writes=off -c max_connections=60")
-        _run([*run_as, str(binaries / "pg_ctl"), "-D", str(root / "data"), "-o", options,
-              "-l", str(root / "log"), "-w", "-t", "30", "start"])
+        server.pg_ctl("start")
     except Unavailable:
         server.stop()
         raise

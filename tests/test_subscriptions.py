@@ -19,6 +19,7 @@ from typing import Any
 import psycopg
 import pytest
 
+from bot.daily.postgres import PostgresStore
 from bot.daily.store import (
     _SCHEMA_V1,
     SCHEMA_VERSION,
@@ -26,6 +27,7 @@ from bot.daily.store import (
     PostState,
     Store,
     StoreError,
+    StoreUnavailable,
     Subscription,
 )
 from bot.daily.stores import DailyStore, SQLiteStore, open_store
@@ -427,3 +429,31 @@ def test_postgres_two_processes_taking_the_same_posts_send_each_once(pg_url: str
 
     a, b = asyncio.run(race())
     assert sorted(a + b) == days
+
+
+def test_postgres_down_while_serving_fails_fast_then_recovers(pg_server: Any) -> None:
+    """The server stops under a running store: a call fails with StoreUnavailable within the
+    pool's timeout (the bot answers "could not save"), and once the server is back the same
+    store works again, without a restart."""
+    from time import monotonic
+
+    url = pg_server.new_database()
+    store = Sync(PostgresStore(url, pool_timeout=1.0))
+    store.subscribe(Subscription(1, time(9), "UTC"), NOW)
+    pg_server.pg_ctl("-m", "immediate", "stop")
+    try:
+        started = monotonic()
+        with pytest.raises(StoreUnavailable, match=r"^DATABASE_URL postgresql://postgres@"):
+            store.subscribe(Subscription(1, time(10), "UTC"), NOW)
+        assert monotonic() - started < 5
+    finally:
+        pg_server.pg_ctl("start")
+    for _ in range(50):
+        try:
+            assert store.get(1) == Subscription(1, time(9), "UTC"), "the failed write left nothing"
+            break
+        except StoreUnavailable:
+            continue
+    else:
+        pytest.fail("the store did not reconnect")
+    store.close()

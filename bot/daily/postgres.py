@@ -131,8 +131,9 @@ class PostgresStore:
 
     shared = True
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, pool_timeout: float = POOL_TIMEOUT) -> None:
         self._url = url
+        self._pool_timeout = pool_timeout
         self._conninfo, self.where = conninfo(url)
         self.label = f"PostgreSQL {self.where}"
         self.created = False
@@ -189,7 +190,7 @@ class PostgresStore:
         async with self._opening:
             if self._pool is None:
                 pool = AsyncConnectionPool(
-                    self._conninfo, min_size=1, max_size=4, open=False, timeout=POOL_TIMEOUT,
+                    self._conninfo, min_size=1, max_size=4, open=False, timeout=self._pool_timeout,
                     kwargs={"autocommit": True}, check=AsyncConnectionPool.check_connection,
                     name="daily",
                 )
@@ -205,15 +206,17 @@ class PostgresStore:
 
     async def _run(self, work: Callable[[psycopg.AsyncCursor[DictRow]], Awaitable[T]]) -> T:
         """``work`` in one transaction; tried again after :data:`RETRY_DELAYS` when the
-        connection fails, then :class:`StoreUnavailable`. Every call is safe to repeat: a
-        ``take`` whose commit was lost with the connection finds the post taken and sends
-        nothing (a missing post, never a double one)."""
+        connection fails, then :class:`StoreUnavailable` (at once when the pool had no
+        connection to give within its timeout: the server is down, and the pool keeps trying to
+        reconnect on its own). Every call is safe to repeat: a ``take`` whose commit was lost
+        with the connection finds the post taken and sends nothing (a missing post, never a
+        double one)."""
         for delay in (*RETRY_DELAYS, None):
             try:
                 async with self._transaction() as cur:
                     return await work(cur)
             except (psycopg.OperationalError, PoolTimeout) as exc:
-                if delay is None:
+                if delay is None or isinstance(exc, PoolTimeout):
                     raise StoreUnavailable(
                         f"DATABASE_URL {self.where}: {one_line(str(exc), self._url)}"
                     ) from exc
