@@ -115,10 +115,14 @@ async def on_migrate(update: Update, context: Context) -> None:
     if message is None:
         return
     daily = service(context.application)
-    if message.migrate_to_chat_id:
-        await daily.move_chat(message.chat.id, message.migrate_to_chat_id)
-    elif message.migrate_from_chat_id:
-        await daily.move_chat(message.migrate_from_chat_id, message.chat.id)
+    try:
+        if message.migrate_to_chat_id:
+            await daily.move_chat(message.chat.id, message.migrate_to_chat_id)
+        elif message.migrate_from_chat_id:
+            await daily.move_chat(message.migrate_from_chat_id, message.chat.id)
+    except StoreError as exc:
+        logger.error("Daily pick: chat %s migrated, but its subscription could not follow (%s)",
+                     message.chat.id, exc)
 
 
 async def on_my_membership(update: Update, context: Context) -> None:
@@ -128,8 +132,12 @@ async def on_my_membership(update: Update, context: Context) -> None:
                                                                  ChatMember.BANNED):
         return
     chat_id = change.chat.id
-    if await service(context.application).unsubscribe(chat_id):
-        logger.info("Daily pick: removed from chat %s; unsubscribed", chat_id)
+    try:
+        if await service(context.application).unsubscribe(chat_id):
+            logger.info("Daily pick: removed from chat %s; unsubscribed", chat_id)
+    except StoreError as exc:  # its next post fails as the chat is gone, and unsubscribes it
+        logger.warning("Daily pick: removed from chat %s, not unsubscribed yet (%s)", chat_id,
+                       exc)
 
 
 def register(application: Application) -> None:
