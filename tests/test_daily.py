@@ -700,6 +700,32 @@ def test_restart_brings_the_job_back(make_bot: Callable[..., DailyBot]) -> None:
     assert first.restore() == 2 and len(first.jobs()) == 2, "restoring twice changes nothing"
 
 
+def test_sync_follows_subscriptions_changed_by_another_process(
+    make_bot: Callable[..., DailyBot]
+) -> None:
+    """What a replica does every DAILY_SYNC_SECONDS on a shared store: jobs for chats that
+    subscribed elsewhere, a job for a post due now, none for chats that left."""
+    first = make_bot()
+    other = Store(first.path)
+    try:
+        other.subscribe(Subscription(USER_ID, time(9), "Europe/Madrid"), MONDAY_8_CET)
+        first.harness.run(first.service.sync())
+        assert [j.name for j in first.jobs()] == [f"daily:{USER_ID}"]
+        assert first.jobs(daily.RETRY_PREFIX) == []
+        first.clock.now = NINE_CET + timedelta(minutes=5)  # its job ran in the dead replica
+        first.harness.run(first.service.sync())
+        [retry] = first.jobs(daily.RETRY_PREFIX)
+        assert len(posts(first.run(retry))) == 1
+        retry.schedule_removal()  # as the scheduler does once a one-off job ran
+        first.harness.run(first.service.sync())
+        assert first.jobs(daily.RETRY_PREFIX) == [], "sent: nothing more to do"
+        other.unsubscribe(USER_ID)
+        first.harness.run(first.service.sync())
+        assert first.jobs() == []
+    finally:
+        other.close()
+
+
 def test_restore_runs_when_the_application_starts(make_bot: Callable[..., DailyBot]) -> None:
     first = make_bot()
     first.send(private_message("/daily 09:00 Europe/Madrid"))

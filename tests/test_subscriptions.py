@@ -168,6 +168,16 @@ def test_history_counts_sent_and_maybe_sent_posts(store: Sync) -> None:
     assert store.history(8) == {}
 
 
+def test_pending_lists_every_chats_pending_posts(store: Sync) -> None:
+    claim(store, 1, DAY, 10)
+    store.finish(1, DAY, PostState.PENDING, now=NOW, retry_at=NOW)
+    run = datetime.combine(DAY, time(8), tzinfo=UTC)
+    store.reserve(2, DAY, 20, run_at=run, now=run)
+    claim(store, 3, DAY, 30)
+    store.reserve(4, date(2026, 2, 1), 40, run_at=run, now=run)
+    assert [(p.chat_id, p.movie_id) for p in store.pending(DAY)] == [(1, 10), (2, 20)]
+
+
 def test_history_survives_unsubscribing(store: Sync) -> None:
     store.subscribe(Subscription(3, time(9), "UTC"), NOW)
     claim(store, 3, DAY, 42)

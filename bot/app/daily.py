@@ -56,7 +56,7 @@ from bot.daily.policy import (
 )
 from bot.daily.store import Post, PostState, StoreUnavailable, Subscription
 from bot.daily.stores import DailyStore
-from bot.daily.trigger import DailyTrigger
+from bot.daily.trigger import DailyTrigger, previous_run
 from bot.movies.catalog import Catalog, Movie
 from handlers import keyboards
 from handlers.replies import Reply, chat_gone, send_to
@@ -335,9 +335,12 @@ class DailyService:
         """Catch up with what other processes changed in a shared store: jobs for chats that
         subscribed or changed their settings there, none for chats that left, and a job for a
         post due now (a replica that died left it pending) or a retry another process planned.
-        Quiet: a skipped post time is logged by the process whose job meets it."""
+        Quiet: a skipped post time is logged by the process whose job meets it. Two queries,
+        plus one per chat with a pending post or a post time in the last
+        :data:`~bot.daily.policy.CATCH_UP` (no other chat can have a post to send)."""
         now = self.clock().astimezone(UTC)
         subs = await self.store.all()
+        pending = {post.chat_id for post in await self.store.pending(horizon(now))}
         stored = {sub.chat_id for sub in subs}
         for chat_id in [c for c in self._scheduled if c not in stored]:
             self.unschedule(chat_id)
@@ -345,6 +348,9 @@ class DailyService:
             if self._scheduled.get(sub.chat_id) != sub:
                 self.schedule(sub)
             if self.job_queue.get_jobs_by_name(f"{RETRY_PREFIX}{sub.chat_id}"):
+                continue
+            if (sub.chat_id not in pending
+                    and now - previous_run(now, sub.at, sub.tz) >= CATCH_UP):
                 continue
             decision = plan(now, sub, await self.posts(sub.chat_id, now))
             if isinstance(decision, Send):

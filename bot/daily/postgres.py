@@ -318,6 +318,16 @@ class PostgresStore:
 
         return await self._run(work)
 
+    async def pending(self, since: date) -> list[Post]:
+        async def work(cur: psycopg.AsyncCursor[DictRow]) -> list[Post]:
+            await cur.execute(
+                "SELECT * FROM posts WHERE state = %s AND day >= %s ORDER BY chat_id, day",
+                (PostState.PENDING, since),
+            )
+            return [_post(row) for row in await cur.fetchall()]
+
+        return await self._run(work)
+
     async def reserve(self, chat_id: int, day: date, movie_id: int, *, run_at: datetime,
                       now: datetime) -> Post | None:
         async def work(cur: psycopg.AsyncCursor[DictRow]) -> Post | None:

@@ -301,6 +301,15 @@ class Store:
             ).fetchall()
         return [_post(row) for row in rows]
 
+    def pending(self, since: date) -> list[Post]:
+        """Every chat's ``pending`` posts of ``since`` and later days."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM posts WHERE state = ? AND day >= ? ORDER BY chat_id, day",
+                (PostState.PENDING, since.isoformat()),
+            ).fetchall()
+        return [_post(row) for row in rows]
+
     def reserve(
         self, chat_id: int, day: date, movie_id: int, *, run_at: datetime, now: datetime
     ) -> Post | None:

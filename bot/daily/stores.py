@@ -56,6 +56,8 @@ class DailyStore(Protocol):
 
     async def recent(self, chat_id: int, since: date) -> list[Post]: ...
 
+    async def pending(self, since: date) -> list[Post]: ...
+
     async def reserve(self, chat_id: int, day: date, movie_id: int, *, run_at: datetime,
                       now: datetime) -> Post | None: ...
 
@@ -120,6 +122,9 @@ class SQLiteStore:
 
     async def recent(self, chat_id: int, since: date) -> list[Post]:
         return await self._call(partial(self.sync.recent, chat_id, since))
+
+    async def pending(self, since: date) -> list[Post]:
+        return await self._call(partial(self.sync.pending, since))
 
     async def reserve(self, chat_id: int, day: date, movie_id: int, *, run_at: datetime,
                       now: datetime) -> Post | None:
