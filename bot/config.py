@@ -104,7 +104,7 @@ def from_env(env: Mapping[str, str], *, require_token: bool = True) -> Settings:
     if database_url:
         check_url("DATABASE_URL", database_url, ("postgres", "postgresql"),
                   "must be a postgres:// or postgresql:// URL such as "
-                  "postgres://user:password@host:5432/dbname")
+                  "postgres://user:password@host:5432/dbname", need_host=False)
     sync_text = env.get("DAILY_SYNC_SECONDS", "").strip() or str(DEFAULT_DAILY_SYNC)
     try:
         daily_sync = float(sync_text)
@@ -133,9 +133,11 @@ def masked_url(url: str | None) -> str | None:
                        parts.fragment).geturl()
 
 
-def check_url(name: str, url: str, schemes: tuple[str, ...], rule: str) -> None:
-    """:class:`ConfigError` unless ``url`` parses, with one of ``schemes``, a host and a valid
-    port; the message leaves the URL out (a token pasted into it must not reach the log)."""
+def check_url(name: str, url: str, schemes: tuple[str, ...], rule: str, *,
+              need_host: bool = True) -> None:
+    """:class:`ConfigError` unless ``url`` parses, with one of ``schemes``, a host (unless
+    not ``need_host``: ``postgresql:///db`` is the local server) and a valid port; the message
+    leaves the URL out (a token or password pasted into it must not reach the log)."""
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 -- parsed lazily: raises ValueError when out of range
@@ -144,7 +146,7 @@ def check_url(name: str, url: str, schemes: tuple[str, ...], rule: str) -> None:
         raise ConfigError(f"{name} {rule}: it does not parse ({reason})") from None
     if parts.scheme not in schemes:
         raise ConfigError(f"{name} {rule}")
-    if not parts.hostname:
+    if need_host and not parts.hostname:
         raise ConfigError(f"{name} {rule}: it has no host")
 
 

@@ -108,7 +108,7 @@ def conninfo(url: str) -> tuple[str, str]:
 def masked(params: dict[str, Any]) -> str:
     """``postgresql://user@host:port/db``: where the store is, never its password."""
     user = f"{params['user']}@" if params.get("user") else ""
-    host = params.get("host") or "localhost"
+    host = params.get("host") or ""
     port = f":{params['port']}" if params.get("port") else ""
     return f"postgresql://{user}{host}{port}/{params.get('dbname') or ''}"
 
