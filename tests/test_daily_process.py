@@ -106,13 +106,12 @@ KILL_AT = 30
 """The post during whose request the bot is killed: a couple of seconds into the burst."""
 
 
-def subscribe_burst(db: Path, now: datetime) -> tuple[list[int], date]:
+def subscribe_burst(store: Store | Sync, now: datetime) -> tuple[list[int], date]:
     """:data:`BURST` chats whose post time was a minute ago (subscribed ten minutes ago), in a
     zone where that is not near midnight: the bot catches them all up as it starts."""
     zone = "UTC" if 1 <= now.hour <= 22 else "Asia/Tokyo"
     due = (now - timedelta(minutes=1)).astimezone(ZoneInfo(zone))
     chats = list(range(10_001, 10_001 + BURST))
-    store = Store(db)
     try:
         for chat_id in chats:
             store.subscribe(Subscription(chat_id, time(due.hour, due.minute), zone),
@@ -126,14 +125,24 @@ def chats_posted(server: BotAPIServer) -> set[int]:
     return {call.chat_id for call in server.api.sent()}
 
 
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
 def test_a_burst_of_due_posts_cut_by_sigkill_loses_none_and_doubles_none(
-    tmp_path: Path,
+    tmp_path: Path, kind: str, request: pytest.FixtureRequest
 ) -> None:
     """150 posts due at once, the bot killed in the middle of one request, then restarted:
     every chat gets its post exactly once. Only a request that may have reached Telegram can
-    cost a post; posts waiting for their turn to go out are sent after the restart."""
+    cost a post; posts waiting for their turn to go out are sent after the restart. On SQLite
+    (``STATE_DB``) and on PostgreSQL (``DATABASE_URL``)."""
     db = tmp_path / "daily.sqlite3"
-    chats, day = subscribe_burst(db, datetime.now(UTC))
+    url = request.getfixturevalue("pg_url") if kind == "postgres" else ""
+
+    def open_db() -> Store | Sync:
+        return Sync(open_store("", url)) if url else Store(db)
+
+    def start_bot(server: BotAPIServer) -> subprocess.Popen[str]:
+        return pg_start(server, url, tmp_path) if url else start(server, db, tmp_path)
+
+    chats, day = subscribe_burst(open_db(), datetime.now(UTC))
     api = LocalBotAPI(record=False)
     running: list[subprocess.Popen[str]] = []
     killed = threading.Event()
@@ -147,7 +156,7 @@ def test_a_burst_of_due_posts_cut_by_sigkill_loses_none_and_doubles_none(
 
     with BotAPIServer() as server:
         server.api.results["sendPhoto"] = server.api.results["sendMessage"] = post
-        running.append(start(server, db, tmp_path))
+        running.append(start_bot(server))
         try:
             assert killed.wait(timeout=60), server.api.methods()
             running[0].wait(timeout=10)
@@ -157,7 +166,7 @@ def test_a_burst_of_due_posts_cut_by_sigkill_loses_none_and_doubles_none(
         assert running[0].returncode == -signal.SIGKILL
         before_kill = chats_posted(server)
 
-        second = start(server, db, tmp_path)
+        second = start_bot(server)
         try:
             deadline = monotonic() + 40
             while monotonic() < deadline and not set(chats) <= chats_posted(server):
@@ -173,7 +182,7 @@ def test_a_burst_of_due_posts_cut_by_sigkill_loses_none_and_doubles_none(
     doubled = sorted(chat for chat, n in posted.items() if n > 1)
     assert KILL_AT <= len(before_kill) < BURST
     assert (lost, doubled) == ([], []), (len(lost), len(doubled), log[-2000:])
-    store = Store(db)
+    store = open_db()
     try:
         states = {chat: post.state for chat in chats if (post := store.post(chat, day))}
     finally:
