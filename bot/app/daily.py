@@ -8,9 +8,9 @@ post is to be sent again. Both jobs, and :meth:`DailyService.restore` at start, 
 
 The state lives in a :class:`bot.daily.stores.DailyStore` (SQLite, or PostgreSQL when
 ``DATABASE_URL`` is set; the service does not know which), opened and checked before the service
-is built (a bad store stops the bot at start), awaited off the event loop's critical path, and
-written before any acknowledgement. A post due is
-recorded ``pending`` with its movie, waits for its turn to go out (:class:`Turns`), and is marked
+is built (a bad store stops the bot at start). Every store call is awaited and none blocks the
+event loop; writes are committed before any acknowledgement. A post due is recorded
+``pending`` with its movie, waits for its turn to go out (:class:`Turns`), and is marked
 ``sending`` by the ``before_send`` hook of :func:`handlers.replies.send_to` right before its
 request leaves, then ``sent``. A ``sending`` post is never sent again, so nothing (a retry, a
 restart, a second fire of the job) posts twice on one day; and as only a request that is out is
