@@ -46,7 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     except config.ConfigError as exc:
         return fail(str(exc))
     secret = settings.token.partition(":")[2]
-    logs.setup("WARNING" if offline else settings.log_level, secrets=[settings.token, secret],
+    password = settings.database_password
+    secrets = [settings.token, secret, password if len(password) >= 8 else ""]
+    logs.setup("WARNING" if offline else settings.log_level, secrets=secrets,
                reported=(InvalidToken,), quiet_start=not offline)
     try:
         catalog = Catalog.load()
@@ -60,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         application = build_application(settings, catalog)
-    except StoreError as exc:  # STATE_DB is opened and checked as the bot is built
+    except StoreError as exc:  # the store is opened and checked as the bot is built
         return fail(str(exc))
     try:
         runner.run(application, settings, on_started=logs.started)

@@ -3,7 +3,9 @@
 ``TELEGRAM_BOT_TOKEN`` (needed to connect), ``TELEGRAM_API_URL`` (a self-hosted Bot API server,
 python-telegram-bot's ``base_url`` form: ``http://127.0.0.1:8081/bot``), ``WEBHOOK_URL`` and
 ``PORT`` (webhook mode instead of long polling), ``LOG_LEVEL``, ``STATE_DB`` (the daily picks'
-SQLite file; default ``state/daily.sqlite3``).
+SQLite file; default ``state/daily.sqlite3``), ``DATABASE_URL`` (PostgreSQL for the daily picks
+instead: ``postgres://user:password@host:5432/db?sslmode=require``; wins over ``STATE_DB``),
+``DAILY_SYNC_SECONDS`` (how often a process re-reads a shared database; default 30).
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from dotenv import load_dotenv
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 DEFAULT_PORT = 8443
+DEFAULT_DAILY_SYNC = 30.0
 DEFAULT_STATE_DB = str(Path(__file__).resolve().parent.parent / "state" / "daily.sqlite3")
 TOKEN_PATTERN = re.compile(r"\d{3,20}:[A-Za-z0-9_-]{30,60}")
 """BotFather's form: the bot's numeric id, a colon, then letters, digits, ``_`` or ``-``: 35 of
@@ -42,6 +45,15 @@ class Settings:
     log_level: str = "INFO"
     state_db: str = DEFAULT_STATE_DB
     """The daily picks' SQLite file (``:memory:`` for tests and the console)."""
+    database_url: str | None = None
+    """PostgreSQL for the daily picks; when set, ``state_db`` is not used."""
+    daily_sync: float = DEFAULT_DAILY_SYNC
+    """Seconds between two reads of the subscriptions a shared database holds."""
+
+    @property
+    def database_password(self) -> str:
+        """The password in ``database_url`` (kept out of the log), or ''."""
+        return urlsplit(self.database_url or "").password or ""
 
     @property
     def webhook_path(self) -> str:
@@ -56,7 +68,9 @@ class Settings:
     def __repr__(self) -> str:
         return (f"Settings(token={'***' if self.token else ''!r}, api_url={self.api_url!r}, "
                 f"webhook_url={self.webhook_url!r}, port={self.port}, "
-                f"log_level={self.log_level!r}, state_db={self.state_db!r})")
+                f"log_level={self.log_level!r}, state_db={self.state_db!r}, "
+                f"database_url={masked_url(self.database_url)!r}, "
+                f"daily_sync={self.daily_sync})")
 
 
 def from_env(env: Mapping[str, str], *, require_token: bool = True) -> Settings:
@@ -86,12 +100,44 @@ def from_env(env: Mapping[str, str], *, require_token: bool = True) -> Settings:
     if not isinstance(logging.getLevelName(level), int):
         raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level[:20]!r}")
     state_db = env.get("STATE_DB", "").strip() or DEFAULT_STATE_DB
-    return Settings(token, api_url, webhook_url, int(port_text), level, state_db)
+    database_url = env.get("DATABASE_URL", "").strip() or None
+    if database_url:
+        check_url("DATABASE_URL", database_url, ("postgres", "postgresql"),
+                  "must be a postgres:// or postgresql:// URL such as "
+                  "postgres://user:password@host:5432/dbname", need_host=False)
+    sync_text = env.get("DAILY_SYNC_SECONDS", "").strip() or str(DEFAULT_DAILY_SYNC)
+    try:
+        daily_sync = float(sync_text)
+    except ValueError:
+        daily_sync = 0.0
+    if not 0.1 <= daily_sync <= 3600:
+        raise ConfigError(f"DAILY_SYNC_SECONDS must be a number of seconds from 0.1 to 3600, "
+                          f"not {sync_text[:20]!r}")
+    return Settings(token, api_url, webhook_url, int(port_text), level, state_db, database_url,
+                    daily_sync)
 
 
-def check_url(name: str, url: str, schemes: tuple[str, ...], rule: str) -> None:
-    """:class:`ConfigError` unless ``url`` parses, with one of ``schemes``, a host and a valid
-    port; the message leaves the URL out (a token pasted into it must not reach the log)."""
+def masked_url(url: str | None) -> str | None:
+    """``url`` with its password (if any) as ``***``."""
+    if not url:
+        return url
+    try:
+        parts = urlsplit(url)
+        if parts.password is None:
+            return url
+    except ValueError:
+        return "[unparsable URL]"
+    netloc = parts.netloc.rpartition("@")
+    user = netloc[0].partition(":")[0]
+    return SplitResult(parts.scheme, f"{user}:***@{netloc[2]}", parts.path, parts.query,
+                       parts.fragment).geturl()
+
+
+def check_url(name: str, url: str, schemes: tuple[str, ...], rule: str, *,
+              need_host: bool = True) -> None:
+    """:class:`ConfigError` unless ``url`` parses, with one of ``schemes``, a host (unless
+    not ``need_host``: ``postgresql:///db`` is the local server) and a valid port; the message
+    leaves the URL out (a token or password pasted into it must not reach the log)."""
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 -- parsed lazily: raises ValueError when out of range
@@ -100,7 +146,7 @@ def check_url(name: str, url: str, schemes: tuple[str, ...], rule: str) -> None:
         raise ConfigError(f"{name} {rule}: it does not parse ({reason})") from None
     if parts.scheme not in schemes:
         raise ConfigError(f"{name} {rule}")
-    if not parts.hostname:
+    if need_host and not parts.hostname:
         raise ConfigError(f"{name} {rule}: it has no host")
 
 

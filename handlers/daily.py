@@ -7,7 +7,9 @@ subscriptions right: a group upgraded to a supergroup takes its subscription alo
 the bot is removed from is unsubscribed.
 
 These handlers only read the update and answer; the application's
-:class:`bot.app.daily.DailyService` stores, schedules and posts.
+:class:`bot.app.daily.DailyService` stores, schedules and posts. A store that fails
+(:class:`bot.daily.store.StoreError`) gets "could not save, try again", never an
+acknowledgement of what was not stored.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from bot.daily.grammar import (
     Show,
     parse_command,
 )
-from bot.daily.store import Subscription
+from bot.daily.store import StoreError, Subscription
 from handlers.incoming import clean, split_command
 
 logger = logging.getLogger(__name__)
@@ -54,9 +56,14 @@ async def on_daily(update: Update, context: Context) -> None:
     rest = command.argument if command is not None else ""
     parsed = parse_command(clean(rest).split()[:12], daily.picker.resolve_genre)
     if isinstance(parsed, Show):
-        sub = daily.store.get(message.chat.id)
         now = daily.clock()
-        run = daily.next_post(sub, now) if sub else None
+        try:
+            sub = await daily.store.get(message.chat.id)
+            run = await daily.next_post(sub, now) if sub else None
+        except StoreError as exc:
+            logger.warning("Daily pick: chat %s: could not read (%s)", message.chat.id, exc)
+            await message.reply_text(formatting.DAILY_NOT_READ)
+            return
         await message.reply_text(formatting.daily_status(sub, run, now))
         return
     if isinstance(parsed, BadTime | BadZoneOrGenre | BadOffset | BadGenre):
@@ -66,17 +73,23 @@ async def on_daily(update: Update, context: Context) -> None:
         await message.reply_text(formatting.DAILY_ADMINS_ONLY)
         return
     chat_id = message.chat.id
-    if isinstance(parsed, Off):
-        had = daily.unsubscribe(chat_id)
-        logger.info("Daily pick: chat %s unsubscribed", chat_id)
-        await message.reply_text(formatting.daily_off(had))
+    try:
+        if isinstance(parsed, Off):
+            had = await daily.unsubscribe(chat_id)
+            logger.info("Daily pick: chat %s unsubscribed", chat_id)
+            await message.reply_text(formatting.daily_off(had))
+            return
+        assert isinstance(parsed, Request)
+        now = daily.clock()
+        sub = await daily.subscribe(Subscription(chat_id, parsed.at, parsed.zone, parsed.genre),
+                                    now)
+        run = await daily.next_post(sub, now)
+    except StoreError as exc:
+        logger.warning("Daily pick: chat %s: could not save (%s)", chat_id, exc)
+        await message.reply_text(formatting.DAILY_NOT_SAVED)
         return
-    assert isinstance(parsed, Request)
-    now = daily.clock()
-    sub = daily.subscribe(Subscription(chat_id, parsed.at, parsed.zone, parsed.genre), now)
     pool = daily.picker.pool_size(sub.genre)
-    await message.reply_text(
-        formatting.daily_confirmation(sub, daily.next_post(sub, now), now, pool))
+    await message.reply_text(formatting.daily_confirmation(sub, run, now, pool))
 
 
 async def may_change(message: Message, context: Context) -> bool:
@@ -102,10 +115,14 @@ async def on_migrate(update: Update, context: Context) -> None:
     if message is None:
         return
     daily = service(context.application)
-    if message.migrate_to_chat_id:
-        daily.move_chat(message.chat.id, message.migrate_to_chat_id)
-    elif message.migrate_from_chat_id:
-        daily.move_chat(message.migrate_from_chat_id, message.chat.id)
+    try:
+        if message.migrate_to_chat_id:
+            await daily.move_chat(message.chat.id, message.migrate_to_chat_id)
+        elif message.migrate_from_chat_id:
+            await daily.move_chat(message.migrate_from_chat_id, message.chat.id)
+    except StoreError as exc:
+        logger.error("Daily pick: chat %s migrated, but its subscription could not follow (%s)",
+                     message.chat.id, exc)
 
 
 async def on_my_membership(update: Update, context: Context) -> None:
@@ -115,8 +132,12 @@ async def on_my_membership(update: Update, context: Context) -> None:
                                                                  ChatMember.BANNED):
         return
     chat_id = change.chat.id
-    if service(context.application).unsubscribe(chat_id):
-        logger.info("Daily pick: removed from chat %s; unsubscribed", chat_id)
+    try:
+        if await service(context.application).unsubscribe(chat_id):
+            logger.info("Daily pick: removed from chat %s; unsubscribed", chat_id)
+    except StoreError as exc:  # its next post fails as the chat is gone, and unsubscribes it
+        logger.warning("Daily pick: removed from chat %s, not unsubscribed yet (%s)", chat_id,
+                       exc)
 
 
 def register(application: Application) -> None:

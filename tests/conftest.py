@@ -2,6 +2,8 @@
 
 ``catalog``: the bundled :class:`Catalog`. ``bot_harness``: a :class:`tests.botapi.BotHarness`
 around ``build_application`` with a :class:`tests.botapi.RecordingRequest`, new for each test.
+``pg_server``: a throwaway PostgreSQL server for the session (:mod:`tests.pg`; tests that need
+it are skipped, saying why, when none can be started); ``pg_url``: a new database on it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import pytest
 from bot.app.factory import build_application
 from bot.config import Settings
 from bot.movies.catalog import Catalog
+from tests import pg
 from tests.botapi import TOKEN, BotHarness, RecordingRequest
 
 
@@ -37,4 +40,23 @@ def state_db(tmp_path, monkeypatch: pytest.MonkeyPatch) -> str:
     never in the project's ``state/``."""
     path = str(tmp_path / "daily.sqlite3")
     monkeypatch.setenv("STATE_DB", path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
     return path
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[pg.Server]:
+    try:
+        server = pg.start()
+    except pg.Unavailable as exc:
+        pytest.skip(f"no PostgreSQL server could be started: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: pg.Server, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A new, empty database; ``DATABASE_URL`` is left unset (a test sets it where it means
+    to)."""
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    return pg_server.new_database()

@@ -26,10 +26,18 @@ from telegram.ext import Job
 from bot.app import daily
 from bot.app.factory import RETRIES, build_application
 from bot.app.offline import LocalBotAPI
-from bot.chat import buttons
+from bot.chat import buttons, formatting
 from bot.config import Settings
 from bot.daily.picks import Picker
-from bot.daily.store import SCHEMA_VERSION, PostState, Store, StoreError, Subscription
+from bot.daily.store import (
+    SCHEMA_VERSION,
+    PostState,
+    Store,
+    StoreError,
+    StoreUnavailable,
+    Subscription,
+)
+from bot.daily.stores import SQLiteStore
 from bot.movies.catalog import Catalog
 from bot.movies.results import Kind
 from handlers.replies import Reply, send_to
@@ -96,14 +104,15 @@ class DailyBot:
         self.service = daily.service(app)
         self.service.clock = self.clock
         self.service.picker = shared_picker(self.catalog)
-        assert self.service.path == self.path
+        assert isinstance(self.service.store, SQLiteStore)
+        assert self.service.store.sync.path == self.path
 
     def restart(self) -> None:
         self.close()
         self._start()
 
     def close(self) -> None:
-        self.service.close()
+        self.harness.run(self.service.close())
         self.harness.close()
 
     def send(self, update: dict[str, Any]) -> list[Call]:
@@ -111,7 +120,9 @@ class DailyBot:
 
     @property
     def store(self) -> Store:
-        return self.service.store
+        """The SQLite store the service awaits, called directly (its lock is shared)."""
+        assert isinstance(self.service.store, SQLiteStore)
+        return self.service.store.sync
 
     def jobs(self, prefix: str = daily.JOB_PREFIX) -> list[Job]:
         return [j for j in self.app.job_queue.jobs() if j.name.startswith(prefix)]
@@ -127,7 +138,7 @@ class DailyBot:
         return self.request.calls[before:]
 
     def restore(self) -> int:
-        return self.service.restore()
+        return self.harness.run(self.service.restore())
 
     def admins(self, *user_ids: int) -> None:
         def member(call: Call) -> dict[str, Any]:
@@ -315,6 +326,34 @@ def test_status_change_and_off(dbot: DailyBot) -> None:
     assert dbot.store.get(USER_ID) is None and dbot.jobs() == []
     [reply] = dbot.send(private_message("/daily off"))
     assert reply.text.startswith("This chat had no daily pick.")
+
+
+def test_a_store_that_fails_gets_could_not_save_and_the_bot_keeps_answering(
+    dbot: DailyBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The database went away: /daily changes are not acknowledged, other commands answer,
+    and once it is back /daily works again."""
+    dbot.send(private_message("/daily 09:00 Europe/Madrid"))
+    store = dbot.service.store
+
+    async def lost(*args: Any, **kwargs: Any) -> Any:
+        raise StoreUnavailable("DATABASE_URL postgresql://bot@db/x: server closed the connection")
+
+    for method in ("subscribe", "unsubscribe", "get", "recent"):
+        monkeypatch.setattr(store, method, lost)
+    for command in ("/daily 10:00 Europe/Madrid", "/daily off"):
+        [reply] = dbot.send(private_message(command))
+        assert reply.text == formatting.DAILY_NOT_SAVED
+    [reply] = dbot.send(private_message("/daily"))
+    assert reply.text == formatting.DAILY_NOT_READ
+    [reply] = dbot.send(private_message("/runtime Toy Story"))
+    assert "81 min" in reply.text
+    dbot.clock.now = NINE_CET
+    assert dbot.run(dbot.job(USER_ID)) == [], "the post waits for the store"
+    [retry] = dbot.jobs(daily.RETRY_PREFIX)
+    monkeypatch.undo()
+    assert dbot.store.get(USER_ID) == Subscription(USER_ID, time(9), "Europe/Madrid")
+    assert len(posts(dbot.run(retry))) == 1
 
 
 @pytest.mark.parametrize(
@@ -660,6 +699,32 @@ def test_restart_brings_the_job_back(make_bot: Callable[..., DailyBot]) -> None:
     assert trigger.get_next_fire_time(None, MONDAY_8_CET) == NINE_CET
     assert first.jobs(daily.RETRY_PREFIX) == [], "nothing was missed"
     assert first.restore() == 2 and len(first.jobs()) == 2, "restoring twice changes nothing"
+
+
+def test_sync_follows_subscriptions_changed_by_another_process(
+    make_bot: Callable[..., DailyBot]
+) -> None:
+    """What a replica does every DAILY_SYNC_SECONDS on a shared store: jobs for chats that
+    subscribed elsewhere, a job for a post due now, none for chats that left."""
+    first = make_bot()
+    other = Store(first.path)
+    try:
+        other.subscribe(Subscription(USER_ID, time(9), "Europe/Madrid"), MONDAY_8_CET)
+        first.harness.run(first.service.sync())
+        assert [j.name for j in first.jobs()] == [f"daily:{USER_ID}"]
+        assert first.jobs(daily.RETRY_PREFIX) == []
+        first.clock.now = NINE_CET + timedelta(minutes=5)  # its job ran in the dead replica
+        first.harness.run(first.service.sync())
+        [retry] = first.jobs(daily.RETRY_PREFIX)
+        assert len(posts(first.run(retry))) == 1
+        retry.schedule_removal()  # as the scheduler does once a one-off job ran
+        first.harness.run(first.service.sync())
+        assert first.jobs(daily.RETRY_PREFIX) == [], "sent: nothing more to do"
+        other.unsubscribe(USER_ID)
+        first.harness.run(first.service.sync())
+        assert first.jobs() == []
+    finally:
+        other.close()
 
 
 def test_restore_runs_when_the_application_starts(make_bot: Callable[..., DailyBot]) -> None:

@@ -46,6 +46,21 @@ def test_settings_defaults() -> None:
         "https://api.telegram.org/bot", None, 8443, "INFO", config.DEFAULT_STATE_DB
     )
     assert config.from_env({}, require_token=False).token == ""
+    assert (settings.database_url, settings.daily_sync) == (None, config.DEFAULT_DAILY_SYNC)
+
+
+@pytest.mark.parametrize("scheme", ["postgres", "postgresql"])
+def test_database_url_is_read_and_never_shown_with_its_password(scheme: str) -> None:
+    url = f"{scheme}://bot:pa55-word-long@db.example.org:5432/movies?sslmode=require"
+    settings = config.from_env({"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_URL": url,
+                                "STATE_DB": "/var/lib/bot/daily.sqlite3",
+                                "DAILY_SYNC_SECONDS": "5"})
+    assert (settings.database_url, settings.daily_sync) == (url, 5.0)
+    assert settings.database_password == "pa55-word-long"
+    assert "pa55-word-long" not in repr(settings)
+    assert f"{scheme}://bot:***@db.example.org:5432/movies?sslmode=require" in repr(settings)
+    local = config.from_env({"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_URL": f"{scheme}:///movies"})
+    assert local.database_url == f"{scheme}:///movies", "the local server, through its socket"
 
 
 @pytest.mark.parametrize(
@@ -60,6 +75,9 @@ def test_settings_defaults() -> None:
         ({"TELEGRAM_BOT_TOKEN": TOKEN, "WEBHOOK_URL": "http://x.org/h"}, "WEBHOOK_URL must"),
         ({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": "ftp://x"}, "TELEGRAM_API_URL"),
         ({"TELEGRAM_BOT_TOKEN": TOKEN, "LOG_LEVEL": "LOUD"}, "LOG_LEVEL must"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_URL": "mysql://u:p@h/d"}, "DATABASE_URL must"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_URL": "postgres://h:99999/d"}, "not parse"),
+        ({"TELEGRAM_BOT_TOKEN": TOKEN, "DAILY_SYNC_SECONDS": "soon"}, "DAILY_SYNC_SECONDS"),
     ],
 )
 def test_bad_settings_say_what_is_wrong(env: dict[str, str], error: str) -> None:

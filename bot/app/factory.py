@@ -9,7 +9,6 @@ after it shuts down); handlers are typed with :data:`bot.app.context.Context`.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 from typing import Any
 
 from telegram import LinkPreviewOptions, Update
@@ -22,6 +21,7 @@ from bot.app.context import CONTEXT_TYPES, BotData, Context
 from bot.app.daily import DAILY_KEY, DailyService, service
 from bot.app.lanes import LaneProcessor
 from bot.config import Settings
+from bot.daily.stores import open_store
 from bot.movies.catalog import Catalog
 from handlers import buttons, daily, errors, flood, inline, queries, start
 
@@ -60,7 +60,8 @@ def build_application(
 ) -> Application:
     """The bot, every handler registered; ``request`` replaces the HTTP client (tests, console).
 
-    The daily picks' ``STATE_DB`` is opened and checked here: one that cannot be used raises
+    The daily picks' store is opened and checked here (PostgreSQL at ``DATABASE_URL`` when it
+    is set, else SQLite at ``STATE_DB``): one that cannot be used raises
     :class:`bot.daily.store.StoreError`, before the bot starts.
 
     ``rate_limit`` keeps outgoing messages within Telegram's limits, per chat and overall, and
@@ -92,7 +93,10 @@ def build_application(
     application = builder.build()
     application.bot_data["catalog"] = catalog
     application.bot_data["settings"] = settings
-    application.bot_data[DAILY_KEY] = DailyService(application, Path(settings.state_db))
+    store = open_store(settings.state_db, settings.database_url)
+    logger.info("Daily pick: subscriptions in %s", store.label)
+    application.bot_data[DAILY_KEY] = DailyService(application, store,
+                                                   sync_every=settings.daily_sync)
     service(application).restore_on_start()
 
     flood.register(application)
@@ -118,4 +122,4 @@ async def _post_init(application: Application) -> None:
 
 async def _post_shutdown(application: Application) -> None:
     """Runs once the application has stopped: the daily picks' store is closed."""
-    service(application).close()
+    await service(application).close()

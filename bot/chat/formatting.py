@@ -456,6 +456,11 @@ DAILY_SMALL_POOL = 60
 """Below this many movies in a genre's main pool, the confirmation says picks will widen."""
 DAILY_ADMINS_ONLY = "Only this chat's admins can change its daily pick."
 
+DAILY_NOT_SAVED = "⚠️ Could not save the daily pick just now, nothing changed: try again."
+"""The answer to a /daily change the store failed to write: never an acknowledgement."""
+
+DAILY_NOT_READ = "⚠️ Could not read the daily pick just now: try again."
+
 
 def daily_off(had: bool) -> str:
     """The answer to ``/daily off``."""

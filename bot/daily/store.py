@@ -73,8 +73,14 @@ have only the time of their last change, the closest known time to when they wen
 
 
 class StoreError(RuntimeError):
-    """``STATE_DB`` cannot be used (unreadable, unwritable, not a database, or a newer schema);
-    the message is one line for the operator."""
+    """The store cannot be used (``STATE_DB`` unreadable, unwritable, not a database;
+    ``DATABASE_URL`` malformed, unreachable, refused; a newer schema); the message is one line
+    for the operator."""
+
+
+class StoreUnavailable(StoreError):
+    """A call failed while serving (the connection was lost, the database is locked): nothing
+    is known to be stored, and the caller may try again later."""
 
 
 class PostState(StrEnum):
@@ -295,6 +301,15 @@ class Store:
             ).fetchall()
         return [_post(row) for row in rows]
 
+    def pending(self, since: date) -> list[Post]:
+        """Every chat's ``pending`` posts of ``since`` and later days."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM posts WHERE state = ? AND day >= ? ORDER BY chat_id, day",
+                (PostState.PENDING, since.isoformat()),
+            ).fetchall()
+        return [_post(row) for row in rows]
+
     def reserve(
         self, chat_id: int, day: date, movie_id: int, *, run_at: datetime, now: datetime
     ) -> Post | None:
@@ -383,21 +398,21 @@ def _run(db: sqlite3.Connection, script: str) -> None:
 
 
 def _subscription(row: sqlite3.Row) -> Subscription:
-    """The row as a subscription whose zone loads (see :data:`FALLBACK_ZONE`)."""
-    zone = row["tz"]
+    return subscription_of(row["chat_id"], row["time"], row["tz"], row["genre"],
+                           _moment(row["updated_at"]))
+
+
+def subscription_of(chat_id: int, at: str, zone: str, genre: str | None,
+                    since: datetime | None) -> Subscription:
+    """A stored row as a subscription whose zone loads (see :data:`FALLBACK_ZONE`)."""
     try:
         ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         logger.warning("Daily pick: chat %s has zone %r, unknown to this tz database; serving "
-                       "it in %s", row["chat_id"], zone, FALLBACK_ZONE)
+                       "it in %s", chat_id, zone, FALLBACK_ZONE)
         zone = FALLBACK_ZONE
-    return Subscription(
-        chat_id=row["chat_id"],
-        at=time.fromisoformat(row["time"]),
-        zone=zone,
-        genre=row["genre"],
-        since=_moment(row["updated_at"]),
-    )
+    return Subscription(chat_id=chat_id, at=time.fromisoformat(at), zone=zone, genre=genre,
+                        since=since)
 
 
 def _post(row: sqlite3.Row) -> Post:
