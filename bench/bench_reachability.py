@@ -12,7 +12,6 @@ title recall of bench_matching. ``tests/test_names.py`` runs a sample of it.
 from __future__ import annotations
 
 import random
-import string
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -21,6 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.bench_matching import typo
 from bot.movies.catalog import Catalog
 from bot.movies.languages import ENDONYMS
 from bot.movies.results import Answer, Choice, Kind, Option, Ref
@@ -125,22 +125,6 @@ def sweep(catalog: Catalog, sample: int | None = None, seed: int = 0) -> list[Ta
             check(languages, query, Ref(Kind.LANGUAGE, key), catalog.language(query))
     tallies.append(languages)
     return tallies
-
-
-def typo(text: str, rng: random.Random) -> str:
-    """One random edit (drop, swap, replace or insert a letter), as in bench_matching."""
-    chars = list(text)
-    i = rng.randrange(len(chars))
-    kind = rng.choice("dsri")
-    if kind == "d" and len(chars) > 1:
-        del chars[i]
-    elif kind == "s" and i + 1 < len(chars):
-        chars[i], chars[i + 1] = chars[i + 1], chars[i]
-    elif kind == "r":
-        chars[i] = rng.choice(string.ascii_lowercase)
-    else:
-        chars.insert(i, rng.choice(string.ascii_lowercase))
-    return "".join(chars)
 
 
 def typo_recall(catalog: Catalog, count: int = 1000, seed: int = 7) -> tuple[int, int]:
