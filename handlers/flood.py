@@ -6,6 +6,8 @@ message they stop costs no lookup and no reply. What counts is what this bot wou
 - in groups, commands for this bot, 10 a minute; commands for other bots (``/roll d20``,
   ``/start@OtherBot``) pass untouched, so a busy group with several bots does not get this
   one's warning;
+- in groups, also questions in words meant for this bot (a reply to one of its messages, or a
+  message starting with its @username): they count with the commands;
 - in private chats, every message (commands, titles, stickers...), 20 a minute: each one gets
   an answer, so one user typing fast cannot hold everyone else's answers back.
 
@@ -23,7 +25,13 @@ from telegram.ext import Application, ApplicationHandlerStop, MessageHandler, fi
 from bot.app.context import Context
 from bot.chat import formatting
 from bot.chat.flood import FloodGate, Verdict
-from handlers.incoming import NEW_MESSAGES, addressed_to_me, answered_in_group, split_command
+from handlers.incoming import (
+    NEW_MESSAGES,
+    addressed_to_me,
+    answered_in_group,
+    group_question,
+    split_command,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +51,17 @@ async def on_group_command(update: Update, context: Context) -> None:
     if message is None or command is None:
         return
     if not answered_in_group(command, context.application, context.bot.username):
+        return
+    sender = message.sender_chat or message.from_user
+    if sender is None:
+        return
+    await _gate(context.bot_data[FLOOD_KEY], sender.id, message)
+
+
+async def on_group_question(update: Update, context: Context) -> None:
+    """The same for a question in words addressed to this bot in a group."""
+    message = update.effective_message
+    if message is None or group_question(message, context.bot.id, context.bot.username) is None:
         return
     sender = message.sender_chat or message.from_user
     if sender is None:
@@ -77,6 +96,13 @@ def register(application: Application) -> None:
     application.bot_data.setdefault(PRIVATE_FLOOD_KEY, FloodGate(limit=PRIVATE_LIMIT))
     application.add_handler(
         MessageHandler(filters.COMMAND & filters.ChatType.GROUPS & NEW_MESSAGES, on_group_command),
+        group=-1,
+    )
+    application.add_handler(
+        MessageHandler(
+            filters.TEXT & ~filters.COMMAND & filters.ChatType.GROUPS & NEW_MESSAGES,
+            on_group_question,
+        ),
         group=-1,
     )
     application.add_handler(

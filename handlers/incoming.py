@@ -77,3 +77,18 @@ def answered_in_group(command: CommandText, application: Application,
     if not addressed_to_me(command.target, username):
         return False
     return bool(command.target) or command.name in known_commands(application)
+
+
+def group_question(message: Message, bot_id: int, username: str | None) -> str | None:
+    """The question in a group message meant for this bot: a reply to one of its messages, or
+    a message starting with its @username (which is cut off); None for other chatter."""
+    text = clean(message.text or "")
+    replied = message.reply_to_message
+    if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
+        return text
+    mention = f"@{username}".lower() if username else None
+    if mention and text.lower().startswith(mention):
+        rest = text[len(mention):]
+        if not rest[:1].isalnum() and rest[:1] != "_":
+            return rest.lstrip(" ,:;").strip()
+    return None

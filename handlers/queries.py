@@ -23,6 +23,7 @@ from handlers.incoming import (
     addressed_to_me,
     answered_in_group,
     clean,
+    group_question,
     known_commands,
     split_command,
 )
@@ -91,21 +92,6 @@ async def answer_question(message: Message, context: Context, text: str) -> None
     reply = answers.answer_text(context.bot_data.catalog, text)
     if reply is not None:
         await replies.send(message, reply)
-
-
-def group_question(message: Message, bot_id: int, username: str | None) -> str | None:
-    """The question in a group message meant for this bot: a reply to one of its messages, or
-    a message starting with its @username (which is cut off); None for other chatter."""
-    text = clean(message.text or "")
-    replied = message.reply_to_message
-    if replied is not None and replied.from_user is not None and replied.from_user.id == bot_id:
-        return text
-    mention = f"@{username}".lower() if username else None
-    if mention and text.lower().startswith(mention):
-        rest = text[len(mention):]
-        if not rest[:1].isalnum() and rest[:1] != "_":
-            return rest.lstrip(" ,:;").strip()
-    return None
 
 
 async def on_group_text(update: Update, context: Context) -> None:

@@ -148,6 +148,22 @@ def test_flood_control_warns_once_then_stays_silent_until_the_window_passes(
     assert [c.text for c in again] == [RUNTIME]
 
 
+def test_flood_control_counts_questions_in_words_meant_for_the_bot(
+    bot_harness: BotHarness,
+) -> None:
+    """Mentions of the bot count with its commands; other chatter does not count at all."""
+    clock = FakeClock()
+    bot_harness.app.bot_data[FLOOD_KEY] = FloodGate(clock=clock)
+    for _ in range(20):
+        assert bot_harness.send(group_message("how long is toy story")) == []
+    for _ in range(10):
+        calls = bot_harness.send(group_message("@MovieCatalogBot how long is toy story"))
+        assert [c.text for c in calls] == [RUNTIME]
+    warning = bot_harness.send(group_message("@MovieCatalogBot how long is toy story"))
+    assert [c.text for c in warning] == [formatting.SLOW_DOWN]
+    assert bot_harness.send(group_message("/runtime Toy Story")) == []
+
+
 def test_flood_control_counts_only_the_commands_this_bot_answers(
     bot_harness: BotHarness,
 ) -> None:
