@@ -26,8 +26,9 @@ FIRST_YEAR = 1870
 """Years are packed as an offset from here (radix :data:`YEAR_RADIX`)."""
 YEAR_RADIX = 256
 RUNTIME_RADIX = 1024
-MAX_DIGITS = 32
-"""A packed :class:`Filters` has at most this many decimal digits (about 100 bits)."""
+MAX_DIGITS = 36
+"""A packed :class:`Filters` has at most this many decimal digits (about 120 bits: room for ten
+times the bundled catalog's directors and companies, which take 111 bits, and more)."""
 
 
 class Sort(StrEnum):
