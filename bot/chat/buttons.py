@@ -11,7 +11,7 @@ answer that has none): anyone can send ``/start <anything>``, so nothing is trus
 Format: ``{version}|{action}|{kind}|{key}|{page}`` plus ``|e`` when the button edits in place,
 e.g. ``5d22c2|dir|d|1234|2|e``, or ``|l`` for a page of the choice that the name of ``ref``
 asks (it edits in place too). Telegram allows 64 bytes; these stay under 40, and a
-discovery's (whose key packs its filters, up to 32 digits) under 60.
+discovery's (whose key packs its filters, up to 36 digits) under 60.
 """
 
 from __future__ import annotations

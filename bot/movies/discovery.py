@@ -26,8 +26,9 @@ FIRST_YEAR = 1870
 """Years are packed as an offset from here (radix :data:`YEAR_RADIX`)."""
 YEAR_RADIX = 256
 RUNTIME_RADIX = 1024
-MAX_DIGITS = 32
-"""A packed :class:`Filters` has at most this many decimal digits (about 100 bits)."""
+MAX_DIGITS = 36
+"""A packed :class:`Filters` has at most this many decimal digits (about 120 bits: room for ten
+times the bundled catalog's directors and companies, which take 111 bits, and more)."""
 
 
 class Sort(StrEnum):
@@ -157,16 +158,25 @@ class Discovery:
         self.rows_of = rows_of
         votes = movies["vote_count"]
         self.min_votes = float(votes.quantile(MIN_VOTES_QUANTILE) or 0.0)
-        mean = cast(float | None, movies.filter(votes > 0)["vote_average"].mean())
+        # The one column, not the frame filtered (a copy of every column, overviews and all).
+        mean = cast(float | None, movies["vote_average"].filter(votes > 0).mean())
         self.mean_rating = float(mean or 0.0)
         v, m = pl.col("vote_count").cast(pl.Float64), self.min_votes
         bits = {g: 1 << i for i, g in enumerate(self.genres)}
-        self.frame = movies.select(
+        # Languages and countries as their positions in the tables, not as strings: the frame
+        # is held twice (once per sort), and 450,000 movies' lists of country codes as strings
+        # cost over 100 MB. A code missing from the tables cannot be asked for anyway.
+        language_keys = {code: i for i, code in enumerate(self.languages)}
+        country_keys = {code: i for i, code in enumerate(self.countries)}
+        frame = movies.select(
             pl.int_range(pl.len(), dtype=pl.UInt32).alias("row"),
             "year",
             "runtime",
-            "original_language",
-            "country_codes",
+            pl.col("original_language")
+            .replace_strict(language_keys, default=None, return_dtype=pl.UInt16),
+            pl.col("country_codes").list.eval(
+                pl.element().replace_strict(country_keys, default=None, return_dtype=pl.UInt16)
+            ),
             "vote_count",
             pl.col("genres").list.eval(pl.element().replace_strict(bits, default=0))
             .list.sum().fill_null(0).cast(pl.Int64).alias("genre_bits"),
@@ -174,7 +184,7 @@ class Discovery:
             .fill_nan(0.0).alias("score"),
         )
         self._ordered = {
-            sort: self.frame.sort([key, "vote_count", "row"], descending=[True, True, False])
+            sort: frame.sort([key, "vote_count", "row"], descending=[True, True, False])
             for sort, key in ((Sort.RATING, "score"), (Sort.POPULARITY, "vote_count"))
         }
         """The frame in each sort's order, once: a filter keeps the order, so ranking is a
@@ -193,11 +203,9 @@ class Discovery:
             low, high = filters.runtime_min or 1, filters.runtime_max or 100_000
             out.append(("runtime", pl.col("runtime").is_between(low, high)))
         if filters.language is not None:
-            out.append(("language",
-                        pl.col("original_language") == self.languages[filters.language]))
+            out.append(("language", pl.col("original_language") == filters.language))
         if filters.country is not None:
-            code = self.countries[filters.country]
-            out.append(("country", pl.col("country_codes").list.contains(code)))
+            out.append(("country", pl.col("country_codes").list.contains(filters.country)))
         for kind in ("director", "company"):
             key = getattr(filters, kind)
             if key is not None:

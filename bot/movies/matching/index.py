@@ -10,13 +10,14 @@ from __future__ import annotations
 import math
 import re
 from array import array
-from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
 from itertools import accumulate, compress, repeat
 from operator import add, ge, gt, neg, not_, or_
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz
 
 from bot.movies.matching.numbers import _numbers
@@ -51,7 +52,7 @@ from bot.movies.matching.text import (
     normalize,
     symbols,
 )
-from bot.movies.matching.words import SHORT_QUERY_CHARS, _WordSearch
+from bot.movies.matching.words import _LETTER_RUN, SHORT_QUERY_CHARS, _WordSearch
 
 SHORT_QUERY_RATIO = 80.0
 """Plain ``fuzz.ratio`` a short query needs: "upp" vs "up" (80) passes, "ab" vs "a" (67) not."""
@@ -95,6 +96,7 @@ class NameIndex(_WordSearch):
         self._build_cores_and_text()
         self._build_vocabulary()
         self._start_caches()
+        self._build_lookups()
         self._build_famous()
         self._policy = Policy(self._names, self._popularity, self._years)
 
@@ -188,12 +190,37 @@ class NameIndex(_WordSearch):
         self._similar_cache: dict[str, tuple[str, ...]] = {}
         self._hits_cache: dict[str, tuple[int, ...] | None] = {}
         self._numbers_cache: dict[int, frozenset[int]] = {}
-        # Built on first use (by fuzzy queries): names without spaces, names spelt out.
-        self._squeezed: tuple[array[int], array[int]] | None = None
-        self._letter_runs: dict[str, list[int]] | None = None
-        # Built on first use (by queries ending in a year): the entities of each year.
-        self._year_keys: dict[int, list[int]] | None = None
+        # Built on first use (by queries ending in a year): the names of one year.
         self._year_pools: dict[int, _Pool] = {}
+
+    def _build_lookups(self) -> None:
+        """What some kinds of query read, built here rather than by the first such query (at
+        450,000 titles that first query took a second): names without spaces, names spelt out
+        letter by letter, and the entities of each year.
+
+        Names without their spaces are kept as their hashes, sorted, beside their ids: a second
+        copy of every name in a dict would cost megabytes for a rare kind of query. The
+        entities of each year are the keys sorted by year, and where each year starts."""
+        squeezed = map(str.replace, self._core_names, repeat(" "), repeat(""))
+        hashes = np.fromiter(map(hash, squeezed), dtype=np.int64, count=len(self._core_names))
+        order = np.argsort(hashes, kind="stable")
+        self._squeezed: tuple[npt.NDArray[np.int64], npt.NDArray[np.intp]] = hashes[order], order
+        runs: dict[str, list[int]] = {}
+        for uid, name in enumerate(self._uid_names):
+            if name[1:2] == " ":  # what a run of one-letter words starts with: cheap to rule out
+                found = _LETTER_RUN.match(name)
+                if found is not None:
+                    runs.setdefault(found.group().replace(" ", ""), []).append(uid)
+        self._letter_runs = runs
+        if self._years is not None:
+            years = np.fromiter(
+                (YEAR_MAX + 1 if year is None else year for year in self._years),
+                dtype=np.int64, count=len(self._years),
+            )
+            by_year = np.argsort(years, kind="stable")
+            self._year_keys: tuple[npt.NDArray[np.int64], npt.NDArray[np.intp]] = (
+                years[by_year], by_year
+            )
 
     def _build_famous(self) -> None:
         """The names popular enough to outrank an exact name (see ``_rivals``), most popular
@@ -326,16 +353,12 @@ class NameIndex(_WordSearch):
 
     def _year_pool(self, year: int) -> _Pool:
         """The names of one year's entities, gathered on first use and cached."""
-        if self._year_keys is None:
-            year_keys: dict[int, list[int]] = {}
-            for key, key_year in enumerate(self._years or ()):
-                if key_year is not None:
-                    year_keys.setdefault(key_year, []).append(key)
-            self._year_keys = year_keys
         pool = self._year_pools.get(year)
         if pool is None:
+            years, by_year = self._year_keys
+            low, high = np.searchsorted(years, [year, year + 1])
             members: dict[int, list[int]] = {}
-            for key in self._year_keys.get(year, ()):
+            for key in by_year[low:high].tolist():
                 members.setdefault(self._uid_of_key[key], []).append(key)
             pool = _Pool.of([self._uid_names[uid] for uid in members], list(members), members)
             self._year_pools[year] = pool
@@ -399,20 +422,15 @@ class NameIndex(_WordSearch):
     def _unspaced(self, q: str) -> list[int]:
         """Ids of names that are ``q`` (or its core) once spaces are dropped: "walle" finds
         "wall e" (WALL-E), "mash" finds "m a s h" (M*A*S*H)."""
-        if self._squeezed is None:
-            # Hashes of each core name without its spaces, sorted, beside their ids: a second
-            # copy of every name in a dict would cost megabytes for a rare kind of query.
-            pairs = sorted(
-                (hash(name.replace(" ", "")), uid) for uid, name in enumerate(self._core_names)
-            )
-            self._squeezed = array("q", (h for h, _ in pairs)), array("l", (u for _, u in pairs))
         hashes, uids = self._squeezed
         found: list[int] = []
         for form in dict.fromkeys((q.replace(" ", ""), _core(q).replace(" ", ""))):
             code = hash(form)
-            for at in range(bisect_left(hashes, code), bisect_right(hashes, code)):
-                if self._core_names[uids[at]].replace(" ", "") == form:
-                    found.append(uids[at])
+            low = int(np.searchsorted(hashes, code, side="left"))
+            high = int(np.searchsorted(hashes, code, side="right"))
+            for uid in uids[low:high].tolist():
+                if self._core_names[uid].replace(" ", "") == form:
+                    found.append(uid)
         return list(dict.fromkeys(found))
 
     def _fuzzy(self, q: str, pool: _Pool) -> dict[int, float]:

@@ -130,7 +130,7 @@ def _tied(ranking: _Ranking) -> _Ranking:
 class Policy:
     """The decision rules over one index's entities, which it ranks by popularity and year."""
 
-    __slots__ = ("_names", "_popularity", "_years")
+    __slots__ = ("_fame_scale", "_names", "_popularity", "_years")
 
     def __init__(
         self,
@@ -142,6 +142,10 @@ class Policy:
         self._names = names
         self._popularity = popularity
         self._years = years
+        # Type-ahead's fame points are relative to the most popular entity: found once here,
+        # not per query (a pass over 450,000 values took 9 ms of every inline query).
+        top = max(popularity, default=0.0)
+        self._fame_scale = math.log1p(top) if top > 0 else 1.0
 
     def decide(
         self, query: str, ranking: _Ranking, limit: int, rivals: _Rivals | None = None
@@ -248,8 +252,7 @@ class Policy:
         self, scored: Iterable[tuple[int, float]], limit: int
     ) -> list[Candidate]:
         """Up to ``limit`` of the (key, score) pairs as candidates, by score plus fame points."""
-        top = max(self._popularity, default=0.0)
-        scale = math.log1p(top) if top > 0 else 1.0
+        scale = self._fame_scale
 
         def rank(candidate: Candidate) -> float:
             fame = math.log1p(max(self._popularity[candidate.key], 0.0)) / scale

@@ -93,7 +93,7 @@ class _WordSearch:
     _vocab_lengths: array[int]
     _similar_cache: dict[str, tuple[str, ...]]
     _hits_cache: dict[str, tuple[int, ...] | None]
-    _letter_runs: dict[str, list[int]] | None
+    _letter_runs: dict[str, list[int]]
     _famous_uids: array[int]
     _famous_fame: array[float]
     _famous_text: str
@@ -111,12 +111,6 @@ class _WordSearch:
         letters = q.replace(" ", "")
         if not 2 <= len(letters) <= LETTER_RUN_CHARS or not letters.isalpha():
             return {}
-        if self._letter_runs is None:
-            runs: dict[str, list[int]] = {}
-            for uid, found in enumerate(map(_LETTER_RUN.match, self._uid_names)):
-                if found is not None:
-                    runs.setdefault(found.group().replace(" ", ""), []).append(uid)
-            self._letter_runs = runs
         run = " ".join(letters)
         slots = [_Slot(frozenset([letter])) for letter in letters]
         scores: dict[int, float] = {}
