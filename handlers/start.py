@@ -14,6 +14,7 @@ from bot.chat import buttons, formatting
 from bot.chat.commands import COMMANDS, help_entries
 from handlers import answers, replies
 from handlers.incoming import NEW_MESSAGES
+from handlers.language import translator_for
 
 logger = logging.getLogger(__name__)
 
@@ -27,23 +28,25 @@ async def on_start(update: Update, context: Context) -> None:
     if message is None:
         return
     catalog = context.bot_data.catalog
+    t = await translator_for(update, context)
     payload = context.args[0] if context.args else ""
     if payload and payload != INLINE_PAYLOAD:
-        reply = answers.answer_button(catalog, buttons.decode(payload, catalog.version))
+        reply = answers.answer_button(catalog, buttons.decode(payload, catalog.version), t)
         if reply is None:
-            await message.reply_text(formatting.EXPIRED_LINK)
+            await message.reply_text(t._(formatting.EXPIRED_LINK))
         else:
             await replies.send(message, reply)
         return
     name = update.effective_user.first_name if update.effective_user else None
-    await message.reply_text(formatting.welcome(name, help_entries(), len(catalog)))
+    await message.reply_text(formatting.welcome(name, help_entries(t), len(catalog), t))
 
 
 async def on_help(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is not None:
+        t = await translator_for(update, context)
         await message.reply_text(
-            formatting.help_text(help_entries(), len(context.bot_data.catalog))
+            formatting.help_text(help_entries(t), len(context.bot_data.catalog), t)
         )
 
 

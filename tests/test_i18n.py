@@ -1,0 +1,190 @@
+"""The bot in Spanish: catalogs complete and compiled, translations safe, replies in Spanish."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+
+from bot.app import console
+from bot.chat import formatting as f
+from bot.chat import i18n, translations
+from bot.chat.i18n import EN
+from bot.movies.catalog import Catalog
+from tests.botapi import BotHarness, callback_query, inline_query, private_message
+from tests.test_formatting import TOY_STORY, tags_balanced
+
+ES = i18n.translator("es")
+PLACEHOLDER = re.compile(r"\{(\w*)\}")
+TAG = re.compile(r"</?(?:b|i|code|a)\b[^>]*>")
+"""The tags Telegram's HTML parse mode reads (``<title>`` in a usage line is text)."""
+
+
+def spanish_messages() -> list[tuple[str, str]]:
+    """(English message, its Spanish translation), every plural form apart."""
+    catalog = translations.read(i18n.LOCALE_DIR / "es/LC_MESSAGES/messages.po", "es")
+    pairs = []
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        pairs += [(ids[min(i, len(ids) - 1)], s) for i, s in enumerate(strings)]
+    return pairs
+
+
+def test_every_message_is_translated_and_every_mo_compiled() -> None:
+    """What Babel extracts from the code is exactly what each .po holds, all translated, and
+    each checked-in .mo is its .po compiled (``python -m bot.chat.translations check``)."""
+    assert translations.problems() == []
+
+
+@pytest.mark.parametrize(("english", "spanish"), spanish_messages())
+def test_translations_keep_placeholders_and_html(english: str, spanish: str) -> None:
+    """A translation uses no placeholder its message does not fill (it may leave one out,
+    as Spanish does a plural noun), and keeps the message's HTML tags, balanced."""
+    assert set(PLACEHOLDER.findall(spanish)) <= set(PLACEHOLDER.findall(english))
+    assert sorted(TAG.findall(spanish)) == sorted(TAG.findall(english))
+    assert tags_balanced(TAG.sub("", spanish).replace("<", "").replace(">", "")
+                         if not TAG.search(english) else spanish)
+
+
+def english_fragments() -> set[str]:
+    """The English words of every message the Spanish translation changes: what a Spanish
+    reply must not contain."""
+    fragments = set()
+    for english, spanish in spanish_messages():
+        if english == spanish:
+            continue
+        for part in re.split(r"\{\w*\}|<[^>]+>|\n", english):
+            part = part.strip(" .,:;!?()“”•—🎬🍿🌍🗣🎞📊🔎🐢")
+            if len(part.split()) >= 2 and part not in spanish:
+                fragments.add(part)
+    return fragments
+
+
+ENGLISH = english_fragments()
+
+
+def assert_spanish(text: str) -> None:
+    leaked = [fragment for fragment in ENGLISH if fragment in text]
+    assert not leaked, (leaked, text)
+
+
+SPANISH_ASKS = [
+    "/runtime Toy Story", "/movie Toy Story", "/director Christopher Nolan", "/company Pixar",
+    "/collection Harry Potter", "/collection Amélie", "/country Mexico", "/language French",
+    "/recommend The Matrix", "/discover buena comedia de los 90", "/discover zzqx",
+    "/director Smith", "/movie qqqzzzxxy", "/help", "/start", "/runtime", "/chart Pixar",
+    "/frobnicate", "¿cuánto dura Toy Story?", "hola",
+]
+
+
+@pytest.mark.parametrize("text", SPANISH_ASKS)
+def test_a_spanish_user_gets_spanish_replies_and_buttons(
+    bot_harness: BotHarness, text: str
+) -> None:
+    calls = bot_harness.send(private_message(text, language_code="es-419"))
+    sent = [c for c in calls if c.method in ("sendMessage", "sendPhoto")]
+    assert sent
+    for call in sent:
+        shown = call.text or ""
+        assert_spanish(shown)
+        assert tags_balanced(shown)
+        for row in call.buttons or []:
+            for label, _data in row:
+                assert label not in ("‹ Prev", "Next ›", "🍿 More like this", "📊 Chart")  # noqa: RUF001
+
+
+def test_paging_buttons_and_pages_in_spanish(bot_harness: BotHarness) -> None:
+    calls = bot_harness.send(private_message("/director John Ford", language_code="es"))
+    assert "<i>Página 1/2</i>" in (calls[-1].text or "")
+    nxt = [data for row in calls[-1].buttons for label, data in row
+           if label == "Siguiente ›"]  # noqa: RUF001
+    assert nxt
+    pressed = bot_harness.send(callback_query(nxt[0], language_code="es"))
+    edited = [c for c in pressed if c.method == "editMessageText"]
+    assert "<i>Página 2/2</i>" in (edited[0].text or "")
+    labels = [label for row in edited[0].buttons for label, _ in row]
+    assert "‹ Anterior" in labels  # noqa: RUF001
+
+
+def test_the_same_question_stays_english_for_english_users(bot_harness: BotHarness) -> None:
+    calls = bot_harness.send(private_message("/country Mexico"))
+    assert "movies produced in <b>Mexico</b>" in (calls[-1].text or "")
+
+
+def test_a_clearly_spanish_question_is_answered_in_spanish_even_to_english_apps(
+    bot_harness: BotHarness,
+) -> None:
+    calls = bot_harness.send(private_message("¿cuánto dura Toy Story?"))
+    assert "81 min" in (calls[-1].text or "")
+    calls = bot_harness.send(private_message("¿cuántas películas hay de México?"))
+    assert_spanish(calls[-1].text or "")
+    calls = bot_harness.send(private_message("how long is Toy Story?", language_code="es"))
+    assert "unknown runtime" not in (calls[-1].text or "")
+
+
+def test_inline_results_in_spanish(bot_harness: BotHarness) -> None:
+    calls = bot_harness.send(inline_query("toy story", language_code="es"))
+    (answer,) = [c for c in calls if c.method == "answerInlineQuery"]
+    first = answer.params["results"][0]
+    assert "Animación" in first["description"]
+    assert_spanish(first["input_message_content"]["message_text"])
+    assert answer.params["is_personal"] is True
+
+
+@pytest.mark.parametrize(
+    ("language_code", "language"),
+    [("es", "es"), ("es-419", "es"), ("es-AR", "es"), ("ES_mx", "es"), ("en", "en"),
+     ("en-GB", "en"), ("fr", "en"), ("", "en"), (None, "en")],
+)
+def test_telegram_language_codes(language_code: str | None, language: str) -> None:
+    assert i18n.choose(language_code).code == language
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("¿cuánto dura Toy Story?", "es"), ("películas parecidas a Amélie", "es"),
+     ("una buena comedia de los 90", "es"), ("how long is Toy Story?", "en"),
+     ("a good comedy from the 90s", "en"), ("Toy Story", None), ("Amélie", None)],
+)
+def test_the_language_of_a_question(text: str, language: str | None) -> None:
+    assert i18n.language_of_text(text) == language
+
+
+def test_spanish_numbers_plurals_money_and_names() -> None:
+    assert f.n_movies(1, ES) == "1 película"
+    assert f.n_movies(2435, ES) == "2.435 películas"
+    assert f.n_movies(2435) == "2,435 movies"
+    assert f.money(373_554_033, ES) == "373,6\xa0M\xa0US$"
+    assert f.money(1_200_000_000, ES) == "1200\xa0M\xa0US$"
+    assert f.money(None, ES) == "n/d"
+    assert f.times(4.25, ES).startswith("4,")
+    assert ES.country_name("Mexico") == "México"
+    assert ES.language_name("fr", "French") == "francés"
+    assert ES.language_named("German") == "alemán"
+    assert ES.genre("Science Fiction") == "Ciencia ficción"
+    assert ES.criterion("in French") == "en francés"
+    assert ES.criterion("Comedy + Drama") == "Comedia + Drama"
+    assert ES.reason("shares Comedy, Family") == "comparte Comedia, Familia"
+
+
+def test_a_spanish_movie_card_stays_pure_and_escaped() -> None:
+    card = f.movie_card(TOY_STORY, t=ES)
+    assert "Dirigida por: John Lasseter" in card
+    assert "Animación, Comedia, Familia" in card
+    assert "Estados Unidos" in card
+    assert "5.415 votos" in card
+    assert_spanish(card)
+    assert tags_balanced(card)
+    assert f.movie_card(TOY_STORY) == f.movie_card(TOY_STORY, t=EN)
+
+
+def test_console_ask_takes_a_language(catalog: Catalog) -> None:
+    out = io.StringIO()
+    console.ask(catalog, "/country Mexico", out, language="es")
+    text = out.getvalue()
+    assert "México (MX): 328 películas" in text
+    assert "Películas por década" in text
