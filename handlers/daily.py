@@ -24,6 +24,7 @@ from telegram.ext import Application, ChatMemberHandler, CommandHandler, Message
 from bot.app.context import Context
 from bot.app.daily import service
 from bot.chat import formatting
+from bot.chat.commands import DAILY, names_of
 from bot.daily.grammar import (
     BadGenre,
     BadOffset,
@@ -143,7 +144,7 @@ async def on_my_membership(update: Update, context: Context) -> None:
 def register(application: Application) -> None:
     """Add /daily and its listeners; the service (``bot_data["daily"]``) is the factory's."""
     commands = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
-    application.add_handler(CommandHandler("daily", on_daily, filters=commands))
+    application.add_handler(CommandHandler(names_of(DAILY), on_daily, filters=commands))
     application.add_handler(
         MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate), group=HANDLER_GROUP
     )

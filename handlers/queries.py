@@ -15,7 +15,7 @@ from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from bot.app.context import Context
 from bot.chat import formatting
-from bot.chat.commands import QUERIES, SPECS, QuerySpec
+from bot.chat.commands import QUERIES, SPECS, QuerySpec, canonical, names_of
 from bot.chat.i18n import Translator
 from bot.chat.prompts import Prompts
 from handlers import answers, replies
@@ -58,7 +58,7 @@ async def on_query_command(update: Update, context: Context) -> None:
     parts = split_command(message) if message is not None else None
     if message is None or parts is None:
         return
-    spec = SPECS[parts.name]
+    spec = SPECS[canonical(parts.name)]
     query = clean(parts.argument)
     t = await translator_for(update, context)
     if query:
@@ -163,7 +163,8 @@ def register(application: Application) -> None:
         group=FORGET_GROUP,
     )
     application.add_handler(
-        CommandHandler([spec.name for spec in QUERIES], on_query_command, filters=NEW_MESSAGES)
+        CommandHandler([name for spec in QUERIES for name in names_of(spec)], on_query_command,
+                       filters=NEW_MESSAGES)
     )
 
 

@@ -10,8 +10,8 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler
 
 from bot.app.context import Context
-from bot.chat import buttons, formatting
-from bot.chat.commands import COMMANDS, help_entries
+from bot.chat import buttons, formatting, i18n
+from bot.chat.commands import COMMANDS, HELP, help_entries, names_of
 from handlers import answers, replies
 from handlers.incoming import NEW_MESSAGES
 from handlers.language import translator_for
@@ -51,15 +51,25 @@ async def on_help(update: Update, context: Context) -> None:
 
 
 async def set_menu(application: Application) -> None:
-    """Register the commands with ``setMyCommands``, so Telegram's menu lists them."""
+    """Register the commands with ``setMyCommands``, so Telegram's menu lists them: the
+    English menu for every user, then each other language's (its command names and
+    descriptions) for users whose Telegram app is in that language."""
     try:
         await application.bot.set_my_commands(
             [BotCommand(c.name, c.description) for c in COMMANDS]
         )
+        for language in i18n.LANGUAGES:
+            if language == i18n.DEFAULT:
+                continue
+            t = i18n.translator(language)
+            await application.bot.set_my_commands(
+                [BotCommand(c.name_in(language), t._(c.description)) for c in COMMANDS],
+                language_code=language,
+            )
     except TelegramError as exc:
         logger.warning("Could not set the command menu: %s", exc)
 
 
 def register(application: Application) -> None:
     application.add_handler(CommandHandler("start", on_start, filters=NEW_MESSAGES))
-    application.add_handler(CommandHandler("help", on_help, filters=NEW_MESSAGES))
+    application.add_handler(CommandHandler(names_of(HELP), on_help, filters=NEW_MESSAGES))

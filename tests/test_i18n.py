@@ -10,8 +10,10 @@ import pytest
 from bot.app import console
 from bot.chat import formatting as f
 from bot.chat import i18n, translations
+from bot.chat.commands import COMMANDS, QUERIES, QuerySpec
 from bot.chat.i18n import EN
 from bot.movies.catalog import Catalog
+from handlers import start
 from tests.botapi import BotHarness, callback_query, inline_query, private_message
 from tests.test_formatting import TOY_STORY, tags_balanced
 
@@ -188,3 +190,39 @@ def test_console_ask_takes_a_language(catalog: Catalog) -> None:
     text = out.getvalue()
     assert "México (MX): 328 películas" in text
     assert "Películas por década" in text
+
+
+@pytest.mark.parametrize("spec", QUERIES, ids=lambda spec: spec.name)
+def test_spanish_command_names_answer_as_the_english_ones(
+    spec: QuerySpec, bot_harness: BotHarness
+) -> None:
+    alias = spec.name_in("es")
+    example = ES._(spec.example)
+    english = bot_harness.send(private_message(f"/{spec.name} {example}", language_code="es"))
+    spanish = bot_harness.send(private_message(f"/{alias} {example}", language_code="es"))
+    assert [(c.method, c.text) for c in spanish] == [(c.method, c.text) for c in english]
+    bare = bot_harness.send(private_message(f"/{alias}", language_code="es"))
+    assert bare[-1].text == f"¿Qué {f.noun_of(spec.noun, ES)}? Por ejemplo: <i>{example}</i>"
+
+
+def test_the_spanish_menu_and_help_list_the_spanish_commands(bot_harness: BotHarness) -> None:
+    bot_harness.run(start.set_menu(bot_harness.app))
+    menus = {c.params.get("language_code"): c.params["commands"]
+             for c in bot_harness.request.of("setMyCommands")}
+    assert set(menus) == {None, "es"}
+    spanish = [c["command"] for c in menus["es"]]
+    assert spanish == ["start", "pelicula", "duracion", "recomendar", "director", "coleccion",
+                       "productora", "grafico", "pais", "idioma", "descubrir", "diaria",
+                       "ayuda"]
+    assert len(spanish) == len(COMMANDS)
+    assert all(0 < len(c["description"]) <= 256 for c in menus["es"])
+    assert menus["es"][2]["description"] == "Cuánto dura una película"
+    for text in ("/ayuda", "/help"):
+        (help_call,) = bot_harness.send(private_message(text, language_code="es"))
+        shown = help_call.text or ""
+        assert "/duracion — Cuánto dura una película" in shown
+        assert "/pais Japón" in shown and "/diaria 09:00 Europe/Madrid" in shown
+        assert "/runtime" not in shown
+        assert_spanish(shown)
+    (english,) = bot_harness.send(private_message("/help"))
+    assert "/runtime — How long a movie runs" in (english.text or "")

@@ -66,12 +66,26 @@ class Shown:
 
 @dataclass(frozen=True, slots=True)
 class Command:
-    """A menu entry; ``argument`` and ``example`` are empty for commands that take none."""
+    """A menu entry; ``argument`` and ``example`` are empty for commands that take none.
+
+    ``names`` are the command in other languages (``(("es", "duracion"),)``): each is handled
+    like ``name`` and is the one that language's menu and help show.
+    """
 
     name: str
     description: str
     argument: str = ""
     example: str = ""
+    names: tuple[tuple[str, str], ...] = ()
+
+    def name_in(self, language: str) -> str:
+        """The command as ``language``'s menu lists it."""
+        return dict(self.names).get(language, self.name)
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """Every other name it answers to."""
+        return tuple(name for _language, name in self.names if name != self.name)
 
 
 def _no_links(value: Any, ref: Ref, t: Translator = EN) -> tuple[Link, ...]:
@@ -197,59 +211,69 @@ CHART_BUTTON = _chart_button(formatting.CHART)
 DECADES_BUTTON = _chart_button(formatting.PER_DECADE)
 
 MOVIE = QuerySpec(
-    name="movie", description=N_("A movie's card: cast, money, plot, links"),
+    name="movie", names=(("es", "pelicula"),),
+    description=N_("A movie's card: cast, money, plot, links"),
     argument=N_("<title>"),
     example="Toy Story", code="mv", kind=Kind.MOVIE, ask=Catalog.movie, show=card,
 )
 QUERIES = (
     MOVIE,
     QuerySpec(
-        name="runtime", description=N_("How long a movie runs"), argument=N_("<title>"),
+        name="runtime", names=(("es", "duracion"),),
+        description=N_("How long a movie runs"), argument=N_("<title>"),
         example="Toy Story", code="rt", kind=Kind.MOVIE, ask=Catalog.movie,
         show=_text(formatting.runtime),
     ),
     QuerySpec(
-        name="recommend", description=N_("Five movies like one you liked"),
+        name="recommend", names=(("es", "recomendar"),),
+        description=N_("Five movies like one you liked"),
         argument=N_("<title>"),
         example="The Matrix", code="rec", kind=Kind.MOVIE, ask=Catalog.recommend,
         show=_recommendations, needs_recommender=True,
     ),
     QuerySpec(
-        name="director", description=N_("A director's movies, revenue and return"),
+        name="director", names=(("es", "director"),),
+        description=N_("A director's movies, revenue and return"),
         argument=N_("<name>"), example="Christopher Nolan", code="dir", kind=Kind.DIRECTOR,
         ask=Catalog.director, show=_pages(formatting.director), paged=True,
         see_also=CHART_BUTTON,
     ),
     QuerySpec(
-        name="collection", description=N_("The movies of a series, and its revenue"),
+        name="collection", names=(("es", "coleccion"),),
+        description=N_("The movies of a series, and its revenue"),
         argument=N_("<name or title>"), example="Harry Potter", code="col",
         kind=Kind.COLLECTION, refs=frozenset({Kind.MOVIE}), ask=Catalog.collection,
         show=_pages(formatting.collection), paged=True, see_also=CHART_BUTTON,
     ),
     QuerySpec(
-        name="company", description=N_("A production company's movies and revenue"),
+        name="company", names=(("es", "productora"),),
+        description=N_("A production company's movies and revenue"),
         argument=N_("<name>"), example="Pixar", code="co", kind=Kind.COMPANY,
         ask=Catalog.company, show=_text(formatting.company), see_also=CHART_BUTTON,
     ),
     QuerySpec(
-        name="chart", description=N_("A director's, company's or series' box office, drawn"),
+        name="chart", names=(("es", "grafico"),),
+        description=N_("A director's, company's or series' box office, drawn"),
         argument=N_("<name>"), example="Christopher Nolan", code="ch", kind=Kind.DIRECTOR,
         refs=frozenset({Kind.COMPANY, Kind.COLLECTION, Kind.MOVIE, Kind.COUNTRY,
                         Kind.LANGUAGE}),
         ask=Catalog.chart, show=_chart, what="director, company or collection",
     ),
     QuerySpec(
-        name="country", description=N_("How many movies a country produced"),
+        name="country", names=(("es", "pais"),),
+        description=N_("How many movies a country produced"),
         argument=N_("<name or code>"), example=N_("Japan"), code="cty", kind=Kind.COUNTRY,
         ask=Catalog.country, show=_text(formatting.country), see_also=DECADES_BUTTON,
     ),
     QuerySpec(
-        name="language", description=N_("How many movies are in a language"),
+        name="language", names=(("es", "idioma"),),
+        description=N_("How many movies are in a language"),
         argument=N_("<name or code>"), example="French", code="lang", kind=Kind.LANGUAGE,
         ask=Catalog.language, show=_text(formatting.language), see_also=DECADES_BUTTON,
     ),
     QuerySpec(
-        name="discover", description=N_("Movies by genre, years, length, language, country"),
+        name="discover", names=(("es", "descubrir"),),
+        description=N_("Movies by genre, years, length, language, country"),
         argument=N_("<what you feel like>"), example=N_("good comedy 90s"), code="dsc",
         kind=Kind.DISCOVERY, ask=_discover, show=_discovery, paged=True,
     ),
@@ -257,23 +281,38 @@ QUERIES = (
 """The commands that ask the catalog, in menu order."""
 
 DAILY = Command("daily", N_("A movie posted in this chat every day"),
-                N_("<time> [zone] [genre]"), "09:00 Europe/Madrid")
+                N_("<time> [zone] [genre]"), "09:00 Europe/Madrid", (("es", "diaria"),))
 """Answered by ``handlers/daily.py``; listed here for the menu and the help."""
+
+HELP = Command("help", N_("Every command, with an example"), names=(("es", "ayuda"),))
 
 COMMANDS = (
     Command("start", N_("Say hello and see what I can do")),
     *QUERIES,
     DAILY,
-    Command("help", N_("Every command, with an example")),
+    HELP,
 )
 """Telegram's command menu, in order."""
 
 SPECS = {spec.name: spec for spec in QUERIES}
 """Query specs by command name (= button action)."""
 
+CANONICAL = {alias: command.name for command in COMMANDS for alias in command.aliases}
+"""The command (its English name) of each name in another language: ``duracion`` -> ``runtime``."""
+
+
+def canonical(name: str) -> str:
+    """The command's own name, whichever language ``name`` is in."""
+    return CANONICAL.get(name, name)
+
+
+def names_of(command: Command) -> list[str]:
+    """Every name a handler of ``command`` answers to."""
+    return [command.name, *command.aliases]
+
 
 def help_entries(t: Translator = EN) -> list[tuple[str, str, str]]:
     """(name, description, example) of the commands that take an argument, for the help, in
     ``t``'s language."""
-    return [(c.name, t._(c.description), t._(c.example) if c.example else "")
+    return [(c.name_in(t.code), t._(c.description), t._(c.example) if c.example else "")
             for c in (*QUERIES, DAILY)]

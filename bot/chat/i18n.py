@@ -22,8 +22,11 @@ from babel.numbers import format_compact_currency, format_decimal
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN = "messages"
 DEFAULT = "en"
-LANGUAGES = ("en", "es")
-"""The languages the bot speaks: English (the messages themselves) and each catalog's."""
+LANGUAGES = (DEFAULT, *sorted(
+    mo.parent.parent.name for mo in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")
+))
+"""The languages the bot speaks: English (the messages themselves) and each compiled
+catalog's: a new language is its .po, compiled."""
 
 CURRENCY = "USD"
 """TMDB's budgets and revenues are in US dollars."""
