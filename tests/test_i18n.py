@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,16 @@ from bot.chat.commands import COMMANDS, QUERIES, QuerySpec
 from bot.chat.i18n import EN
 from bot.movies.catalog import Catalog
 from handlers import start
-from tests.botapi import BotHarness, callback_query, inline_query, private_message
+from tests.botapi import (
+    GROUP_ID,
+    USER_ID,
+    BotHarness,
+    callback_query,
+    group_message,
+    inline_query,
+    private_message,
+)
+from tests.test_daily import NINE_CET, make_bot  # noqa: F401
 from tests.test_formatting import TOY_STORY, tags_balanced
 
 ES = i18n.translator("es")
@@ -222,7 +232,62 @@ def test_the_spanish_menu_and_help_list_the_spanish_commands(bot_harness: BotHar
         shown = help_call.text or ""
         assert "/duracion — Cuánto dura una película" in shown
         assert "/pais Japón" in shown and "/diaria 09:00 Europe/Madrid" in shown
-        assert "/runtime" not in shown
+        assert "/lang es" in shown and "/runtime" not in shown
         assert_spanish(shown)
     (english,) = bot_harness.send(private_message("/help"))
     assert "/runtime — How long a movie runs" in (english.text or "")
+
+
+def test_a_spanish_users_daily_texts_and_posts_are_spanish(make_bot: Any) -> None:  # noqa: F811
+    dbot = make_bot()
+    calls = dbot.send(private_message("/diaria 09:00 Europe/Madrid comedia", language_code="es"))
+    assert calls[-1].text == (
+        "✅ Película diaria activada: cada día a las <b>09:00</b> Europe/Madrid, películas de "
+        "Comedia.\nPrimera publicación: lun 2 mar a las 09:00 (dentro de 1 h).\n"
+        "Desactívala con <code>/diaria off</code>."
+    )
+    assert dbot.store.get(USER_ID).language == "es"
+    (status,) = dbot.send(private_message("/daily", language_code="es"))
+    assert status.text.startswith("📅 Película diaria cada día a las <b>09:00</b>")
+    (error,) = dbot.send(private_message("/diaria 25:00", language_code="es"))
+    assert error.text.startswith("“25:00” no es una hora.")
+    dbot.clock.now = NINE_CET
+    [post] = dbot.run(dbot.job(USER_ID))
+    assert (post.text or "").startswith("☀️ <b>La película de hoy</b>\n\n🎬 <b>")
+    assert_spanish(post.text or "")
+    assert [label for row in post.buttons for label, _ in row] == ["🍿 Más como esta"]
+
+
+def test_lang_is_stored_per_chat_and_wins(make_bot: Any) -> None:  # noqa: F811
+    dbot = make_bot()
+    (shown,) = dbot.send(private_message("/lang"))
+    assert "no language of its own" in (shown.text or "")
+    (done,) = dbot.send(private_message("/lang es"))
+    assert done.text == "✅ En este chat ahora hablo español."
+    assert dbot.store.language(USER_ID) == "es"
+    (runtime,) = dbot.send(private_message("how long is Toy Story?"))
+    assert_spanish(runtime.text or "")
+    dbot.send(private_message("/daily 09:00 Europe/Madrid"))
+    assert dbot.store.get(USER_ID).language == "es"
+    dbot.restart()
+    (card,) = dbot.send(private_message("/country Mexico"))
+    assert "México" in (card.text or ""), "the choice outlives a restart"
+    (auto,) = dbot.send(private_message("/lang auto"))
+    assert auto.text.startswith("✅ In this chat I now answer each person")
+    assert dbot.store.language(USER_ID) is None
+    (usage,) = dbot.send(private_message("/lang fr"))
+    assert usage.text.startswith("Usage: <code>/lang &lt;en|es|auto&gt;</code>")
+
+
+def test_only_group_admins_choose_the_groups_language(make_bot: Any) -> None:  # noqa: F811
+    dbot = make_bot()
+    dbot.admins(USER_ID)
+    calls = dbot.send(group_message("/lang es", user_id=222, language_code="es"))
+    assert calls[-1].text == "Solo los administradores de este chat pueden cambiar su idioma."
+    assert dbot.store.language(GROUP_ID) is None
+    calls = dbot.send(group_message("/lang es"))
+    assert calls[-1].text == "✅ En este chat ahora hablo español."
+    calls = dbot.send(group_message("/runtime Toy Story", user_id=222))
+    assert calls[-1].text == "🎬 <b>Toy Story</b>: 81 min, 1995."
+    calls = dbot.send(group_message("/country Mexico", user_id=222))
+    assert "México" in (calls[-1].text or "")

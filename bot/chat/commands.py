@@ -284,6 +284,11 @@ DAILY = Command("daily", N_("A movie posted in this chat every day"),
                 N_("<time> [zone] [genre]"), "09:00 Europe/Madrid", (("es", "diaria"),))
 """Answered by ``handlers/daily.py``; listed here for the menu and the help."""
 
+LANG = Command("lang", N_("The language I speak in this chat: es, en or auto"),
+               "<es|en|auto>", "es")
+"""Answered by ``handlers/language.py``; in the help, not in the menu (a chat's setting, like
+the menu's own language, is rarely changed)."""
+
 HELP = Command("help", N_("Every command, with an example"), names=(("es", "ayuda"),))
 
 COMMANDS = (
@@ -315,4 +320,4 @@ def help_entries(t: Translator = EN) -> list[tuple[str, str, str]]:
     """(name, description, example) of the commands that take an argument, for the help, in
     ``t``'s language."""
     return [(c.name_in(t.code), t._(c.description), t._(c.example) if c.example else "")
-            for c in (*QUERIES, DAILY)]
+            for c in (*QUERIES, DAILY, LANG)]

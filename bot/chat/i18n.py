@@ -74,6 +74,10 @@ class Translator:
             return name
         return str(self.locale.languages.get(code.lower(), name))
 
+    def language_title(self, code: str) -> str:
+        """A language's name in this language, from its code: ``español``, ``Spanish``."""
+        return str(self.locale.languages.get(code, code))
+
     def language_named(self, name: str) -> str:
         """A language's name in this language, from its English name (``French``)."""
         return self.language_name(ENGLISH_LANGUAGES.get(name, ""), name)
