@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from bot.app import console
+from bot.chat import charts, i18n, translations
 from bot.chat import formatting as f
-from bot.chat import i18n, translations
 from bot.chat.commands import COMMANDS, QUERIES, QuerySpec
 from bot.chat.i18n import EN
 from bot.movies.catalog import Catalog
@@ -291,3 +291,19 @@ def test_only_group_admins_choose_the_groups_language(make_bot: Any) -> None:  #
     assert calls[-1].text == "🎬 <b>Toy Story</b>: 81 min, 1995."
     calls = dbot.send(group_message("/country Mexico", user_id=222))
     assert "México" in (calls[-1].text or "")
+
+
+def test_charts_speak_the_users_language(bot_harness: BotHarness, catalog: Catalog) -> None:
+    box = catalog.chart("Pixar").value
+    spanish = charts.box_office(box, ES)
+    assert spanish.language == "es" and spanish.note.startswith("Las 30 más taquilleras de 52")
+    assert spanish.subtitle.startswith("52 películas · recaudación")
+    assert charts.box_office(box) != spanish, "one cached PNG per language"
+    assert charts.render(spanish).startswith(b"\x89PNG")
+    decades = catalog.chart(catalog.country("Mexico").ref).value
+    chart = charts.decades(decades, ES)
+    assert chart.title == "Películas de México, por década"
+    assert charts.render(chart).startswith(b"\x89PNG")
+    calls = bot_harness.send(private_message("/grafico Pixar", language_code="es"))
+    (photo,) = [c for c in calls if c.method == "sendPhoto"]
+    assert (photo.text or "").startswith("📊 <b>Pixar Animation Studios</b>: 52 películas")

@@ -192,10 +192,10 @@ def _discover(catalog: Catalog, query: Query) -> Answer[Discovered]:
 def _chart(value: BoxOffice | Decades, t: Translator = EN) -> Shown:
     """A chart as the photo, its totals as the caption (and as the text where no photo goes)."""
     if isinstance(value, BoxOffice):
-        chart: charts.Chart = charts.box_office(value)
+        chart: charts.Chart = charts.box_office(value, t)
         text = formatting.box_office_caption(value, t)
     else:
-        chart = charts.decades(value)
+        chart = charts.decades(value, t)
         text = formatting.decades_caption(value, t)
     return Shown((text,), caption=text, chart=chart)
 
