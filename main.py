@@ -3,6 +3,7 @@
     python main.py                            # long polling; WEBHOOK_URL set: a webhook on PORT
     python main.py --console                  # chat in the terminal, no token needed
     python main.py --ask "/runtime Toy Story"  # answer one message and exit
+    python main.py --lang es --ask "/country Mexico"  # as a user whose Telegram is in Spanish
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from telegram.error import InvalidToken
 from bot import config, logs
 from bot.app import console, runner
 from bot.app.factory import build_application
+from bot.chat.i18n import DEFAULT, LANGUAGES
 from bot.daily.store import StoreError
 from bot.movies.catalog import Catalog
 
@@ -30,6 +32,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                       help="chat with the bot in this terminal (no token needed)")
     mode.add_argument("--ask", metavar="MESSAGE",
                       help='answer one message as plain text and exit, e.g. "/runtime Toy Story"')
+    parser.add_argument("--lang", choices=LANGUAGES, default=DEFAULT,
+                        help="with --ask or --console: the language of the user's Telegram app")
     return parser.parse_args(argv)
 
 
@@ -56,9 +60,9 @@ def main(argv: list[str] | None = None) -> int:
         return fail(f"the movie catalog is missing ({exc.filename}): run python -m bot.movies.etl")
     gc.freeze()  # the catalog lives as long as the process: keep the collector off its objects
     if args.ask is not None:
-        return console.ask(catalog, args.ask)
+        return console.ask(catalog, args.ask, language=args.lang)
     if args.console:
-        return console.repl(catalog)
+        return console.repl(catalog, language=args.lang)
 
     try:
         application = build_application(settings, catalog)

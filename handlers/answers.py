@@ -12,28 +12,32 @@ from dataclasses import replace
 from bot.chat import formatting, questions
 from bot.chat.buttons import Button
 from bot.chat.commands import SPECS, Link, Query, QuerySpec
+from bot.chat.i18n import EN, Translator
 from bot.movies.catalog import Catalog
 from bot.movies.results import Choice, Ref
 from handlers import keyboards
 from handlers.replies import Reply
 
 
-def answer(catalog: Catalog, spec: QuerySpec, query: Query, page: int = 0) -> Reply | None:
-    """The reply to ``spec``'s command about ``query``; None when ``query`` is a :class:`Ref`
-    that no longer points anywhere (a button from an older catalog)."""
+def answer(catalog: Catalog, spec: QuerySpec, query: Query, page: int = 0,
+           t: Translator = EN) -> Reply | None:
+    """The reply to ``spec``'s command about ``query``, in ``t``'s language; None when
+    ``query`` is a :class:`Ref` that no longer points anywhere (a button from an older
+    catalog)."""
     if spec.needs_recommender and not catalog.can_recommend:
-        return Reply(formatting.NO_RECOMMENDATIONS)
+        return Reply(t._(formatting.NO_RECOMMENDATIONS))
     result = spec.ask(catalog, query)
     if isinstance(result, Choice):
         if isinstance(query, Ref):
             return None
-        return Reply(formatting.choice(result),
-                     keyboards.choices(catalog, spec.name, result.options, result.anchor, page))
-    shown = spec.show(result.value)
+        return Reply(formatting.choice(result, t),
+                     keyboards.choices(catalog, spec.name, result.options, result.anchor, page,
+                                       t))
+    shown = spec.show(result.value, t)
     page = min(max(page, 0), len(shown.pages) - 1)
-    links = (*shown.links_of(page), *spec.see_also(result.value, result.ref))
+    links = (*shown.links_of(page), *spec.see_also(result.value, result.ref, t))
     rows = [
-        keyboards.pager(catalog, spec.name, result.ref, page, len(shown.pages)),
+        keyboards.pager(catalog, spec.name, result.ref, page, len(shown.pages), t),
         *keyboards.link_rows(catalog, links),
         *keyboards.also_rows(catalog, spec.name, result.also),
     ]
@@ -41,18 +45,20 @@ def answer(catalog: Catalog, spec: QuerySpec, query: Query, page: int = 0) -> Re
                  shown.chart)
 
 
-def answer_button(catalog: Catalog, button: Button | None) -> Reply | None:
+def answer_button(catalog: Catalog, button: Button | None, t: Translator = EN) -> Reply | None:
     """The reply a decoded button (pressed, or its ``/start`` deep link) asks for; None when it
     has expired: made for another catalog (``button`` is None) or pointing at nothing now."""
     if button is None:
         return None
     if button.listing:
         name = catalog.name_of(button.ref)
-        return None if name is None else answer(catalog, SPECS[button.action], name, button.page)
-    return answer(catalog, SPECS[button.action], button.ref, button.page)
+        if name is None:
+            return None
+        return answer(catalog, SPECS[button.action], name, button.page, t)
+    return answer(catalog, SPECS[button.action], button.ref, button.page, t)
 
 
-def answer_question(catalog: Catalog, text: str) -> Reply | None:
+def answer_question(catalog: Catalog, text: str, t: Translator = EN) -> Reply | None:
     """The answer to ``text`` when it is a question about something other than one movie's
     card, found (not a choice): what inline mode shows above its titles. None otherwise."""
     intent = questions.interpret(catalog, text)
@@ -67,23 +73,23 @@ def answer_question(catalog: Catalog, text: str) -> Reply | None:
         return None
     if isinstance(spec.ask(catalog, query), Choice):
         return None
-    return answer(catalog, spec, query)
+    return answer(catalog, spec, query, t=t)
 
 
-def answer_text(catalog: Catalog, text: str) -> Reply | None:
+def answer_text(catalog: Catalog, text: str, t: Translator = EN) -> Reply | None:
     """The reply to a message in plain words: the answer of the command it asks
     (:func:`bot.chat.questions.interpret`), or what the bot can do when it asks none."""
     intent = questions.interpret(catalog, text)
     if isinstance(intent, questions.Ask):
-        return answer(catalog, SPECS[intent.action], intent.query)
+        return answer(catalog, SPECS[intent.action], intent.query, t=t)
     if isinstance(intent, questions.Discover):
         if intent.like is None:
-            return answer(catalog, SPECS["discover"], intent.filters)
+            return answer(catalog, SPECS["discover"], intent.filters, t=t)
         filters = intent.filters
         within = replace(SPECS["recommend"],
                          ask=lambda c, q: c.recommend(q, within=filters))
-        return answer(catalog, within, intent.like)
+        return answer(catalog, within, intent.like, t=t)
     closest = catalog.label(intent.closest) if intent.closest is not None else None
     links = [Link(f"🎬 {closest}", "movie", intent.closest)] if intent.closest and closest else []
-    return Reply(formatting.not_understood(closest, chat=intent.chat),
+    return Reply(formatting.not_understood(closest, chat=intent.chat, t=t),
                  keyboards.keyboard(keyboards.link_rows(catalog, links)))

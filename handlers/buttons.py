@@ -13,6 +13,7 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.app.context import Context
 from bot.chat import buttons, formatting
 from handlers import answers, replies
+from handlers.language import translator_for
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -25,9 +26,10 @@ async def on_button(update: Update, context: Context) -> None:
     if query is None:
         return
     catalog = context.bot_data.catalog
+    t = await translator_for(update, context)
     button = buttons.decode(query.data or "", catalog.version)
     if button is None:
-        await query.answer(formatting.EXPIRED)
+        await query.answer(t._(formatting.EXPIRED))
         return
     message = query.message if isinstance(query.message, Message) else None
     if message is not None and message.chat.type == Chat.CHANNEL:
@@ -37,9 +39,9 @@ async def on_button(update: Update, context: Context) -> None:
         payload = buttons.deep_link_payload(query.data or "")
         await query.answer(url=f"https://t.me/{context.bot.username}?start={payload}")
         return
-    reply = answers.answer_button(catalog, button)
+    reply = answers.answer_button(catalog, button, t)
     if reply is None:
-        await query.answer(formatting.EXPIRED)
+        await query.answer(t._(formatting.EXPIRED))
         return
     if in_place:
         await replies.edit(query, reply)

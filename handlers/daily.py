@@ -24,6 +24,7 @@ from telegram.ext import Application, ChatMemberHandler, CommandHandler, Message
 from bot.app.context import Context
 from bot.app.daily import service
 from bot.chat import formatting
+from bot.chat.commands import DAILY, names_of
 from bot.daily.grammar import (
     BadGenre,
     BadOffset,
@@ -36,6 +37,7 @@ from bot.daily.grammar import (
 )
 from bot.daily.store import StoreError, Subscription
 from handlers.incoming import clean, split_command
+from handlers.language import translator_for
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +54,7 @@ async def on_daily(update: Update, context: Context) -> None:
     if message is None or not message.text:
         return
     daily = service(context.application)
+    t = await translator_for(update, context)
     command = split_command(message)
     rest = command.argument if command is not None else ""
     parsed = parse_command(clean(rest).split()[:12], daily.picker.resolve_genre)
@@ -62,34 +65,34 @@ async def on_daily(update: Update, context: Context) -> None:
             run = await daily.next_post(sub, now) if sub else None
         except StoreError as exc:
             logger.warning("Daily pick: chat %s: could not read (%s)", message.chat.id, exc)
-            await message.reply_text(formatting.DAILY_NOT_READ)
+            await message.reply_text(t._(formatting.DAILY_NOT_READ))
             return
-        await message.reply_text(formatting.daily_status(sub, run, now))
+        await message.reply_text(formatting.daily_status(sub, run, now, t))
         return
     if isinstance(parsed, BadTime | BadZoneOrGenre | BadOffset | BadGenre):
-        await message.reply_text(formatting.daily_error(parsed, daily.picker.genres))
+        await message.reply_text(formatting.daily_error(parsed, daily.picker.genres, t))
         return
     if not await may_change(message, context):
-        await message.reply_text(formatting.DAILY_ADMINS_ONLY)
+        await message.reply_text(t._(formatting.DAILY_ADMINS_ONLY))
         return
     chat_id = message.chat.id
     try:
         if isinstance(parsed, Off):
             had = await daily.unsubscribe(chat_id)
             logger.info("Daily pick: chat %s unsubscribed", chat_id)
-            await message.reply_text(formatting.daily_off(had))
+            await message.reply_text(formatting.daily_off(had, t))
             return
         assert isinstance(parsed, Request)
         now = daily.clock()
-        sub = await daily.subscribe(Subscription(chat_id, parsed.at, parsed.zone, parsed.genre),
-                                    now)
+        sub = await daily.subscribe(Subscription(chat_id, parsed.at, parsed.zone, parsed.genre,
+                                                 language=t.code), now)
         run = await daily.next_post(sub, now)
     except StoreError as exc:
         logger.warning("Daily pick: chat %s: could not save (%s)", chat_id, exc)
-        await message.reply_text(formatting.DAILY_NOT_SAVED)
+        await message.reply_text(t._(formatting.DAILY_NOT_SAVED))
         return
     pool = daily.picker.pool_size(sub.genre)
-    await message.reply_text(formatting.daily_confirmation(sub, run, now, pool))
+    await message.reply_text(formatting.daily_confirmation(sub, run, now, pool, t))
 
 
 async def may_change(message: Message, context: Context) -> bool:
@@ -143,7 +146,7 @@ async def on_my_membership(update: Update, context: Context) -> None:
 def register(application: Application) -> None:
     """Add /daily and its listeners; the service (``bot_data["daily"]``) is the factory's."""
     commands = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
-    application.add_handler(CommandHandler("daily", on_daily, filters=commands))
+    application.add_handler(CommandHandler(names_of(DAILY), on_daily, filters=commands))
     application.add_handler(
         MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate), group=HANDLER_GROUP
     )

@@ -17,6 +17,7 @@ from telegram.ext import Application
 from bot.app.context import Context
 from bot.app.limiter import Shed
 from bot.chat import formatting
+from handlers.language import user_translator
 
 logger = logging.getLogger(__name__)
 
@@ -65,14 +66,15 @@ async def apologise(update: Update) -> None:
     """One short apology where the user asked; nothing if even that fails."""
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(formatting.APOLOGY)
+            await update.callback_query.answer(user_translator(update)._(formatting.APOLOGY))
         elif (
             update.effective_message is not None
             and update.effective_chat is not None
             and update.effective_chat.type != Chat.CHANNEL
             and update.inline_query is None
         ):
-            await update.effective_message.reply_text(formatting.APOLOGY)
+            await update.effective_message.reply_text(
+                user_translator(update)._(formatting.APOLOGY))
     except TelegramError as exc:
         logger.warning("Could not apologise for %s: %s", describe(update), exc)
 

@@ -23,7 +23,7 @@ from telegram import Message, Update
 from telegram.ext import Application, ApplicationHandlerStop, MessageHandler, filters
 
 from bot.app.context import Context
-from bot.chat import formatting
+from bot.chat import formatting, i18n
 from bot.chat.flood import FloodGate, Verdict
 from handlers.incoming import (
     NEW_MESSAGES,
@@ -87,7 +87,9 @@ async def _gate(gate: FloodGate, sender: int, message: Message) -> None:
     if verdict is Verdict.WARN:
         logger.info("Flood control: %s over %d messages in %.0f s in chat %s; silent until "
                     "the window ends", sender, gate.limit, gate.window, message.chat.id)
-        await message.reply_text(formatting.SLOW_DOWN)
+        await message.reply_text(i18n.choose(
+            message.from_user.language_code if message.from_user else None
+        )._(formatting.SLOW_DOWN))
     raise ApplicationHandlerStop
 
 

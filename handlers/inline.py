@@ -22,26 +22,33 @@ from telegram.ext import Application, InlineQueryHandler
 from bot.app.context import Context
 from bot.chat import formatting
 from bot.chat.commands import MOVIE
+from bot.chat.i18n import EN, N_, Translator
 from bot.movies.catalog import Catalog
 from bot.movies.results import Movie
 from handlers import answers, keyboards
 from handlers.incoming import clean
+from handlers.language import translator_for
 from handlers.replies import NO_PREVIEW, Reply, poster_preview
 from handlers.start import INLINE_PAYLOAD
 
 MAX_RESULTS = 10
 CACHE_SECONDS = 300
-HINT = InlineQueryResultsButton("Type a movie title…", start_parameter=INLINE_PAYLOAD)
+HINT = N_("Type a movie title…")
 
 
-def result(catalog: Catalog, movie: Movie) -> InlineQueryResultArticle:
+def hint(t: Translator) -> InlineQueryResultsButton:
+    """The button over empty results: it opens the private chat."""
+    return InlineQueryResultsButton(t._(HINT), start_parameter=INLINE_PAYLOAD)
+
+
+def result(catalog: Catalog, movie: Movie, t: Translator = EN) -> InlineQueryResultArticle:
     """One result: title, year and a line; picking it posts the /movie card, its poster as
     the link preview (an inline result cannot be a photo with our buttons and caption)."""
-    shown = MOVIE.show(movie)
+    shown = MOVIE.show(movie, t)
     return InlineQueryResultArticle(
         id=str(movie.id),
         title=movie.ref.label,
-        description=formatting.inline_description(movie),
+        description=formatting.inline_description(movie, t=t),
         input_message_content=InputTextMessageContent(
             shown.pages[0], parse_mode=ParseMode.HTML,
             link_preview_options=poster_preview(shown.photo),
@@ -75,15 +82,19 @@ async def on_inline_query(update: Update, context: Context) -> None:
     if inline is None:
         return
     query = clean(inline.query)
+    t = await translator_for(update, context, query)
     if not query:
-        await inline.answer([], button=HINT, cache_time=CACHE_SECONDS)
+        await inline.answer([], button=hint(t), cache_time=CACHE_SECONDS, is_personal=True)
         return
     catalog = context.bot_data.catalog
-    results = [result(catalog, movie) for movie in catalog.search_movies(query, MAX_RESULTS)]
-    answered = answers.answer_question(catalog, query)
+    found = catalog.search_movies(query, MAX_RESULTS)
+    results = [result(catalog, movie, t) for movie in found]
+    answered = answers.answer_question(catalog, query, t)
     if answered is not None:
         results = [answer_result(answered, query), *results][:MAX_RESULTS]
-    await inline.answer(results, cache_time=CACHE_SECONDS, button=None if results else HINT)
+    # Personal: the results are in the user's language, so Telegram must not share its cache.
+    await inline.answer(results, cache_time=CACHE_SECONDS, is_personal=True,
+                        button=None if results else hint(t))
 
 
 def register(application: Application) -> None:

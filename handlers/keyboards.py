@@ -13,12 +13,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.chat import buttons, formatting
 from bot.chat.commands import SPECS, Link, more_like_this_link
+from bot.chat.i18n import EN, N_, Translator
 from bot.movies.catalog import Catalog
 from bot.movies.results import Movie, Option, Ref
 
 BUTTON_LABEL_CHARS = 60
-PREV = "‹ Prev"  # noqa: RUF001
-NEXT = "Next ›"  # noqa: RUF001
+PREV = N_("‹ Prev")  # noqa: RUF001
+NEXT = N_("Next ›")  # noqa: RUF001
 MAX_ALSO_BUTTONS = 4
 CHOICES_PER_PAGE = 8
 
@@ -48,9 +49,10 @@ def link_rows(catalog: Catalog, links: Sequence[Link]) -> Rows:
     ]
 
 
-def more_like_this(catalog: Catalog, movie: Movie) -> InlineKeyboardMarkup | None:
+def more_like_this(catalog: Catalog, movie: Movie,
+                   t: Translator = EN) -> InlineKeyboardMarkup | None:
     """The "More like this" button alone (inline results, daily posts)."""
-    return keyboard(link_rows(catalog, [more_like_this_link(movie)]))
+    return keyboard(link_rows(catalog, [more_like_this_link(movie, t)]))
 
 
 def also_rows(catalog: Catalog, action: str, also: Sequence[Option]) -> Rows:
@@ -62,7 +64,8 @@ def also_rows(catalog: Catalog, action: str, also: Sequence[Option]) -> Rows:
 
 
 def choices(catalog: Catalog, action: str, options: Sequence[Option],
-            anchor: Ref | None = None, page: int = 0) -> InlineKeyboardMarkup | None:
+            anchor: Ref | None = None, page: int = 0,
+            t: Translator = EN) -> InlineKeyboardMarkup | None:
     """One button per candidate of an ambiguous or unknown name; pressing one answers in place.
 
     Past ``CHOICES_PER_PAGE`` candidates (and with an ``anchor`` to ask them again by) they come
@@ -76,21 +79,22 @@ def choices(catalog: Catalog, action: str, options: Sequence[Option],
         page = min(max(page, 0), pages - 1)
         shown = options[page * CHOICES_PER_PAGE : (page + 1) * CHOICES_PER_PAGE]
         if page > 0:
-            nav.append(button(catalog, PREV, action, anchor, page=page - 1, listing=True))
+            nav.append(button(catalog, t._(PREV), action, anchor, page=page - 1, listing=True))
         if page < pages - 1:
-            more = f"{NEXT} ({len(options) - (page + 1) * CHOICES_PER_PAGE} more)"
+            left = len(options) - (page + 1) * CHOICES_PER_PAGE
+            more = t._("{next} ({n} more)").format(next=t._(NEXT), n=t.number(left))
             nav.append(button(catalog, more, action, anchor, page=page + 1, listing=True))
     rows = [[button(catalog, o.label, action, o.ref, edit=True)] for o in shown]
     return keyboard([*rows, nav])
 
 
 def pager(catalog: Catalog, action: str, ref: Ref, page: int,
-          pages: int) -> list[InlineKeyboardButton]:
+          pages: int, t: Translator = EN) -> list[InlineKeyboardButton]:
     """Prev/Next for page ``page`` of ``pages``: they edit the same message."""
     nav = []
     if pages > 1:
         if page > 0:
-            nav.append(button(catalog, PREV, action, ref, page=page - 1, edit=True))
+            nav.append(button(catalog, t._(PREV), action, ref, page=page - 1, edit=True))
         if page < pages - 1:
-            nav.append(button(catalog, NEXT, action, ref, page=page + 1, edit=True))
+            nav.append(button(catalog, t._(NEXT), action, ref, page=page + 1, edit=True))
     return nav

@@ -15,7 +15,8 @@ from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from bot.app.context import Context
 from bot.chat import formatting
-from bot.chat.commands import QUERIES, SPECS, QuerySpec
+from bot.chat.commands import QUERIES, SPECS, QuerySpec, canonical, names_of
+from bot.chat.i18n import Translator
 from bot.chat.prompts import Prompts
 from handlers import answers, replies
 from handlers.incoming import (
@@ -27,6 +28,7 @@ from handlers.incoming import (
     known_commands,
     split_command,
 )
+from handlers.language import translator_for
 
 PROMPTS_KEY = "prompts"
 """``bot_data`` key of the pending "Which movie?" questions (:class:`bot.chat.prompts.Prompts`)."""
@@ -43,9 +45,10 @@ def prompts(context: Context) -> Prompts:
     return context.bot_data[PROMPTS_KEY]
 
 
-async def answer_query(message: Message, context: Context, spec: QuerySpec, query: str) -> None:
-    """Look ``query`` up for ``spec``'s command and answer ``message``."""
-    reply = answers.answer(context.bot_data.catalog, spec, query)
+async def answer_query(message: Message, context: Context, spec: QuerySpec, query: str,
+                       t: Translator) -> None:
+    """Look ``query`` up for ``spec``'s command and answer ``message`` in ``t``'s language."""
+    reply = answers.answer(context.bot_data.catalog, spec, query, t=t)
     if reply is not None:
         await replies.send(message, reply)
 
@@ -56,19 +59,21 @@ async def on_query_command(update: Update, context: Context) -> None:
     parts = split_command(message) if message is not None else None
     if message is None or parts is None:
         return
-    spec = SPECS[parts.name]
+    spec = SPECS[canonical(parts.name)]
     query = clean(parts.argument)
+    t = await translator_for(update, context)
     if query:
-        await answer_query(message, context, spec, query)
+        await answer_query(message, context, spec, query, t)
         return
     if message.chat.type == Chat.PRIVATE and not context.bot_data.get(ONE_SHOT_KEY):
         prompts(context).ask(message.chat.id, spec.name)
         await message.reply_text(
-            formatting.ask(spec.noun, spec.example),
-            reply_markup=ForceReply(input_field_placeholder=spec.example),
+            formatting.ask(spec.noun, t._(spec.example), t),
+            reply_markup=ForceReply(input_field_placeholder=t._(spec.example)),
         )
         return
-    await message.reply_text(formatting.usage(spec.name, spec.argument, spec.example))
+    await message.reply_text(
+        formatting.usage(parts.name, t._(spec.argument), t._(spec.example), t))
 
 
 async def on_private_text(update: Update, context: Context) -> None:
@@ -79,17 +84,19 @@ async def on_private_text(update: Update, context: Context) -> None:
     action = prompts(context).take(message.chat.id)
     query = clean(message.text)
     if not query:
-        await message.reply_text(formatting.NOT_TEXT)
+        await message.reply_text((await translator_for(update, context))._(formatting.NOT_TEXT))
         return
     if action:
-        await answer_query(message, context, SPECS[action], query)
+        await answer_query(message, context, SPECS[action], query,
+                           await translator_for(update, context))
         return
-    await answer_question(message, context, query)
+    await answer_question(message, context, query, await translator_for(update, context, query))
 
 
-async def answer_question(message: Message, context: Context, text: str) -> None:
+async def answer_question(message: Message, context: Context, text: str,
+                          t: Translator) -> None:
     """Answer a question in plain words (or a title)."""
-    reply = answers.answer_text(context.bot_data.catalog, text)
+    reply = answers.answer_text(context.bot_data.catalog, text, t)
     if reply is not None:
         await replies.send(message, reply)
 
@@ -101,7 +108,7 @@ async def on_group_text(update: Update, context: Context) -> None:
         return
     text = group_question(message, context.bot.id, context.bot.username)
     if text:
-        await answer_question(message, context, text)
+        await answer_question(message, context, text, await translator_for(update, context, text))
 
 
 async def forget_question(update: Update, context: Context) -> None:
@@ -115,7 +122,7 @@ async def on_private_other(update: Update, context: Context) -> None:
     """Stickers, photos, voice... in a private chat: say what the bot reads."""
     message = update.effective_message
     if message is not None:
-        await message.reply_text(formatting.NOT_TEXT)
+        await message.reply_text((await translator_for(update, context))._(formatting.NOT_TEXT))
 
 
 async def on_unknown_command(update: Update, context: Context) -> None:
@@ -130,7 +137,8 @@ async def on_unknown_command(update: Update, context: Context) -> None:
             return
     elif not answered_in_group(command, context.application, context.bot.username):
         return
-    await message.reply_text(formatting.unknown_command("/" + command.name))
+    t = await translator_for(update, context)
+    await message.reply_text(formatting.unknown_command("/" + command.name, t))
 
 
 def register(application: Application) -> None:
@@ -141,7 +149,8 @@ def register(application: Application) -> None:
         group=FORGET_GROUP,
     )
     application.add_handler(
-        CommandHandler([spec.name for spec in QUERIES], on_query_command, filters=NEW_MESSAGES)
+        CommandHandler([name for spec in QUERIES for name in names_of(spec)], on_query_command,
+                       filters=NEW_MESSAGES)
     )
 
 

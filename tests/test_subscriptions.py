@@ -257,7 +257,7 @@ def test_v2_database_is_migrated_with_its_rows(tmp_path: Path) -> None:
     db.executescript(_SCHEMA_V2)
     db.close()
     store = Store(path)
-    assert store.version == SCHEMA_VERSION == 3
+    assert store.version == SCHEMA_VERSION == 4
     sub = store.get(7)
     assert sub == Subscription(7, time(9), "Europe/Madrid", "War")
     assert sub.since == datetime(2026, 2, 1, 10, tzinfo=UTC)
@@ -289,7 +289,7 @@ def test_newer_database_is_refused_untouched(tmp_path: Path) -> None:
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     db.commit()
     db.close()
-    newer = f"^STATE_DB {re.escape(str(path))} has schema version 4, newer"
+    newer = f"^STATE_DB {re.escape(str(path))} has schema version 5, newer"
     with pytest.raises(StoreError, match=newer):
         Store(path)
     db = sqlite3.connect(path)
@@ -362,7 +362,7 @@ def test_postgres_newer_schema_is_refused_untouched(pg_url: str) -> None:
     execute("CREATE TABLE daily_schema (version INTEGER NOT NULL)")
     execute("INSERT INTO daily_schema VALUES (%s)" % (SCHEMA_VERSION + 1))
     where = re.escape(pg_url.replace(":s3cret-test-password", ""))
-    with pytest.raises(StoreError, match=f"^DATABASE_URL {where} has schema version 4, newer"):
+    with pytest.raises(StoreError, match=f"^DATABASE_URL {where} has schema version 5, newer"):
         open_store("", pg_url)
     assert execute("SELECT version FROM daily_schema") == [(SCHEMA_VERSION + 1,)]
     assert execute("SELECT to_regclass('subscriptions')") == [(None,)]
@@ -467,3 +467,21 @@ def test_postgres_down_while_serving_fails_fast_then_recovers(pg_server: Any) ->
     else:
         pytest.fail("the store did not reconnect")
     store.close()
+
+
+def test_a_chats_language_and_its_subscriptions_language(store: Sync) -> None:
+    """Both stores keep a chat's /lang choice apart from its subscription, and the language a
+    subscription was made in; a migrated chat takes both along."""
+    assert store.language(5) is None
+    store.set_language(5, "es", NOW)
+    store.set_language(6, "en", NOW)
+    assert (store.language(5), store.language(6)) == ("es", "en")
+    store.set_language(5, "en", NOW)
+    assert store.language(5) == "en"
+    store.set_language(6, None, NOW)
+    assert store.language(6) is None
+    store.subscribe(Subscription(5, time(9), "Europe/Madrid", language="es"), NOW)
+    assert store.get(5).language == "es"
+    assert store.move_chat(5, -1005)
+    assert store.language(-1005) == "en" and store.language(5) is None
+    assert store.get(-1005).language == "es"

@@ -77,7 +77,9 @@ def save_png(data: bytes) -> str:
 class Console:
     """One private chat with the bot; :meth:`say` a line, read what the bot answered."""
 
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, language: str = "en") -> None:
+        self.language = language
+        """The ``language_code`` of the user's Telegram app (``--lang``)."""
         self.api = LocalBotAPI()
         self.app = build_application(
             Settings(state_db=IN_MEMORY), catalog, request=OfflineRequest(self.api),
@@ -99,9 +101,9 @@ class Console:
         text = line.strip()
         if text.isdigit() and 1 <= int(text) <= len(self.choices):
             _label, data = self.choices[int(text) - 1]
-            update = callback_query(data, message=self._under)
+            update = callback_query(data, message=self._under, language_code=self.language)
         else:
-            update = private_message(line)
+            update = private_message(line, language_code=self.language)
         before = len(self.api.calls)
         await self.app.process_update(to_update(update, self.app.bot))
         return self.render(self.api.calls[before:])
@@ -144,8 +146,8 @@ class Console:
         out.append("\n".join(f"  [{i}] {label}" for i, (label, _) in enumerate(self.choices, 1)))
 
 
-async def _ask(catalog: Catalog, text: str, out: TextIO) -> None:
-    console = Console(catalog)
+async def _ask(catalog: Catalog, text: str, out: TextIO, language: str) -> None:
+    console = Console(catalog, language)
     console.app.bot_data[ONE_SHOT_KEY] = True
     await console.start()
     try:
@@ -154,18 +156,20 @@ async def _ask(catalog: Catalog, text: str, out: TextIO) -> None:
         await console.stop()
 
 
-def ask(catalog: Catalog, text: str, out: TextIO = sys.stdout) -> int:
-    """Answer one message as plain text (``main.py --ask``); the exit status."""
+def ask(catalog: Catalog, text: str, out: TextIO = sys.stdout, language: str = "en") -> int:
+    """Answer one message as plain text (``main.py --ask``), as from a Telegram app in
+    ``language``; the exit status."""
     try:
-        asyncio.run(_ask(catalog, text, out))
+        asyncio.run(_ask(catalog, text, out, language))
     except BrokenPipeError:  # piped into `head`: the reader has what it wanted
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115
     return 0
 
 
-def repl(catalog: Catalog, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
+def repl(catalog: Catalog, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout,
+         language: str = "en") -> int:
     """Chat until end of input (``main.py --console``); the exit status."""
-    console = Console(catalog)
+    console = Console(catalog, language)
     with asyncio.Runner() as runner:
         runner.run(console.start())
         print(BANNER, file=out)

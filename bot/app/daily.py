@@ -40,7 +40,15 @@ from telegram.ext import Application, Job, JobQueue
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.app.context import Context
-from bot.chat.formatting import CAPTION_LIMIT, MESSAGE_LIMIT, movie_card, poster_url
+from bot.chat import i18n
+from bot.chat.formatting import (
+    CAPTION_LIMIT,
+    DAILY_HEADER,
+    MESSAGE_LIMIT,
+    movie_card,
+    poster_url,
+)
+from bot.chat.i18n import EN, Translator
 from bot.daily.picks import Picker
 from bot.daily.policy import (
     CATCH_UP,
@@ -78,7 +86,8 @@ STORE_RETRY_DELAYS = (5, 15, 30, 60, 120)
 MISFIRE_GRACE = int(CATCH_UP.total_seconds())
 """A job the scheduler could not start on time (busy loop, suspended host) still runs this late."""
 
-HEADER = "☀️ <b>Today's pick</b>\n\n"
+HEADER = DAILY_HEADER + "\n\n"
+"""Above a daily card, in English; :meth:`DailyService._reply` translates it."""
 
 POSTS_IN_FLIGHT = 16
 """Posts whose requests may be out at once; the others wait for their turn, unmarked."""
@@ -412,14 +421,16 @@ class DailyService:
             log("Daily pick: chat %s, no post for %s: %s", sub.chat_id, decision.day,
                 decision.why)
 
-    def _reply(self, movie: Movie) -> Reply:
-        """The day's card: under its poster when there is one, else as text."""
+    def _reply(self, movie: Movie, t: Translator = EN) -> Reply:
+        """The day's card in ``t``'s language: under its poster when there is one, else as
+        text."""
         url = poster_url(movie)
+        header = t._(DAILY_HEADER) + "\n\n"
         return Reply(
-            HEADER + movie_card(movie, MESSAGE_LIMIT - len(HEADER)),
-            keyboards.more_like_this(self.catalog, movie),
+            header + movie_card(movie, MESSAGE_LIMIT - len(header), t),
+            keyboards.more_like_this(self.catalog, movie, t),
             photo=url,
-            caption=HEADER + movie_card(movie, CAPTION_LIMIT - len(HEADER)) if url else None,
+            caption=header + movie_card(movie, CAPTION_LIMIT - len(header), t) if url else None,
         )
 
     async def _send_post(self, sub: Subscription, decision: Send, now: datetime) -> None:
@@ -446,10 +457,12 @@ class DailyService:
             logger.error("Daily pick: movie %s is not in the catalog", reserved.movie_id)
             await store.finish(chat_id, day, PostState.FAILED, now=now)
             return
+        # The chat's own language (/lang), else the language it subscribed in.
+        t = i18n.choose(await store.language(chat_id), sub.language)
         claim = Claim(store, chat_id, day, self.clock)
         try:
             async with self.turns.turn():
-                await send_to(self.application.bot, chat_id, self._reply(movie),
+                await send_to(self.application.bot, chat_id, self._reply(movie, t),
                               before_send=claim)
         except PostTaken:
             logger.info("Daily pick: chat %s, %s: taken elsewhere or changed while waiting; "

@@ -23,7 +23,7 @@ from bot.app.lanes import LaneProcessor
 from bot.config import Settings
 from bot.daily.stores import open_store
 from bot.movies.catalog import Catalog
-from handlers import buttons, daily, errors, flood, inline, queries, start
+from handlers import buttons, daily, errors, flood, inline, language, queries, start
 
 logger = logging.getLogger(__name__)
 
@@ -105,6 +105,7 @@ def build_application(
     buttons.register(application)
     inline.register(application)
     daily.register(application)
+    language.register(application)
     queries.register_fallbacks(application)
     errors.register(application)
     return application

@@ -313,10 +313,13 @@ def make_update(**fields: Any) -> dict[str, Any]:
     return {"update_id": next(_update_ids), **fields}
 
 
-def private_message(text: str, *, user_id: int = USER_ID, **extra: Any) -> dict[str, Any]:
-    """``text`` sent by a user to the bot in their private chat."""
+def private_message(text: str, *, user_id: int = USER_ID, language_code: str = "en",
+                    **extra: Any) -> dict[str, Any]:
+    """``text`` sent by a user to the bot in their private chat, from a Telegram app in
+    ``language_code``."""
     chat = make_chat(user_id, "private")
-    return make_update(message=message(text, chat=chat, sender=user(user_id), **extra))
+    sender = user(user_id, language_code=language_code)
+    return make_update(message=message(text, chat=chat, sender=sender, **extra))
 
 
 def group_message(
@@ -325,11 +328,13 @@ def group_message(
     chat_id: int = GROUP_ID,
     user_id: int = USER_ID,
     chat_type: str = "supergroup",
+    language_code: str = "en",
     **extra: Any,
 ) -> dict[str, Any]:
     """``text`` sent in a group; write ``/runtime@MovieCatalogBot ...`` to address the bot."""
     chat = make_chat(chat_id, chat_type)
-    return make_update(message=message(text, chat=chat, sender=user(user_id), **extra))
+    sender = user(user_id, language_code=language_code)
+    return make_update(message=message(text, chat=chat, sender=sender, **extra))
 
 
 def bot_message(
@@ -355,12 +360,13 @@ def callback_query(
     message: dict[str, Any] | None = None,
     user_id: int = USER_ID,
     inline_message_id: str | None = None,
+    language_code: str = "en",
 ) -> dict[str, Any]:
     """A press on an inline button carrying ``data``, under ``message`` (default: a bot text
     message in the user's private chat) or under a message sent via inline mode."""
     query: dict[str, Any] = {
         "id": str(next(_update_ids) * 7919),
-        "from": user(user_id),
+        "from": user(user_id, language_code=language_code),
         "chat_instance": "42",
         "data": data,
     }
@@ -371,10 +377,12 @@ def callback_query(
     return make_update(callback_query=query)
 
 
-def inline_query(query: str, *, user_id: int = USER_ID, offset: str = "") -> dict[str, Any]:
+def inline_query(query: str, *, user_id: int = USER_ID, offset: str = "",
+                 language_code: str = "en") -> dict[str, Any]:
     """``@MovieCatalogBot <query>`` typed in any chat."""
     query_id = str(next(_update_ids) * 104729)
-    return make_update(inline_query={"id": query_id, "from": user(user_id), "query": query,
+    sender = user(user_id, language_code=language_code)
+    return make_update(inline_query={"id": query_id, "from": sender, "query": query,
                                      "offset": offset, "chat_type": "sender"})
 
 

@@ -22,7 +22,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, cast
 
-from bot.chat.formatting import count, money, times, truncate
+from bot.chat.formatting import money, n_movies, times, truncate
+from bot.chat.i18n import EN, Translator, translator
 from bot.movies.results import BoxOffice, Decades, Kind, return_on
 
 MAX_BARS = 30
@@ -79,6 +80,8 @@ class MoneyChart:
     subtitle: str
     note: str
     bars: tuple[MoneyBar, ...]
+    language: str = EN.code
+    """The language of its texts and numbers (:mod:`bot.chat.i18n`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,12 +91,13 @@ class CountChart:
     title: str
     subtitle: str
     bars: tuple[tuple[str, int], ...]
+    language: str = EN.code
 
 
 Chart = MoneyChart | CountChart
 
 
-def box_office(value: BoxOffice) -> MoneyChart:
+def box_office(value: BoxOffice, t: Translator = EN) -> MoneyChart:
     """The chart of a director's, company's or collection's movies, in release order.
 
     More than :data:`MAX_BARS` movies: the top earners (then the biggest budgets), still in
@@ -108,31 +112,37 @@ def box_office(value: BoxOffice) -> MoneyChart:
     bars = tuple(
         MoneyBar(_label(m.movie.title, m.movie.year), m.budget, m.revenue) for m in shown
     )
-    parts = [count(len(movies), "movie"), f"revenue {money(value.total_revenue or None)}"]
+    parts = [n_movies(len(movies), t),
+             t._("revenue {money}").format(money=money(value.total_revenue or None, t))]
     if 0 < value.known_revenue < len(movies):
-        parts[-1] += f" ({value.known_revenue:,} known)"
+        parts[-1] += t._(" ({n} known)").format(n=t.number(value.known_revenue))
     if value.overall_return is not None:
-        parts.append(f"return {times(value.overall_return)}")
+        parts.append(t._("return {ratio}").format(ratio=times(value.overall_return, t)))
     if len(movies) > MAX_BARS:
-        note = f"Top {MAX_BARS} of {len(movies):,} by revenue, in release order"
+        note = t._("Top {top} of {n} by revenue, in release order").format(
+            top=MAX_BARS, n=t.number(len(movies)))
     elif value.kind is Kind.COLLECTION:
-        note = "The series in release order"
+        note = t._("The series in release order")
     else:
-        note = "In release order"
-    return MoneyChart(truncate(value.name, NAME_CHARS), " · ".join(parts), note, bars)
+        note = t._("In release order")
+    return MoneyChart(truncate(value.name, NAME_CHARS), " · ".join(parts), note, bars, t.code)
 
 
-def decades(value: Decades) -> CountChart:
+def decades(value: Decades, t: Translator = EN) -> CountChart:
     """The chart of a country's or language's movies per decade."""
-    where = "from" if value.kind is Kind.COUNTRY else "in"
-    subtitle = count(value.total, "movie")
+    subtitle = n_movies(value.total, t)
     if value.undated:
-        subtitle += f"; {value.undated:,} without a date not shown"
-    return CountChart(
-        f"Movies {where} {truncate(value.name, NAME_CHARS)}, per decade",
-        subtitle,
-        tuple((f"{decade}s", n) for decade, n in value.counts),
-    )
+        subtitle += t._("; {n} without a date not shown").format(n=t.number(value.undated))
+    if value.kind is Kind.COUNTRY:
+        title = t._("Movies from {name}, per decade").format(
+            name=truncate(t.country_name(value.name), NAME_CHARS))
+    else:
+        title = t._("Movies in {name}, per decade").format(
+            name=truncate(t.language_named(value.name), NAME_CHARS))
+    return CountChart(title, subtitle,
+                      tuple((t._("{decade}s").format(decade=decade), n)
+                            for decade, n in value.counts),
+                      t.code)
 
 
 def _label(title: str, year: int | None) -> str:
@@ -285,6 +295,7 @@ def _money(chart: MoneyChart) -> Any:
     from matplotlib.patches import Patch
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+    t = translator(chart.language)
     n = len(chart.bars)
     rows_in = max(n, 1) * ROW_IN
     tall = n > 12
@@ -296,8 +307,10 @@ def _money(chart: MoneyChart) -> Any:
     left = min(max(widest, LABELS_IN[0]), LABELS_IN[1]) / WIDTH_IN
     _header(figure, height, chart.title, [(chart.subtitle, "normal"), (chart.note, "italic")])
     figure.legend(
-        handles=[Patch(color=BUDGET, label="Budget"), Patch(color=REVENUE, label="Revenue"),
-                 Patch(color="none", label="2.5× = revenue ÷ budget")],  # noqa: RUF001
+        handles=[Patch(color=BUDGET, label=t._("Budget")),
+                 Patch(color=REVENUE, label=t._("Revenue")),
+                 Patch(color="none", label=t._("{ratio} = revenue ÷ budget").format(
+                     ratio=times(2.5, t)))],
         loc="center left", bbox_to_anchor=(0.12 / WIDTH_IN, 1 - 1.4 / height), ncols=3,
         frameon=False, fontsize=10.5, handlelength=1.0, handletextpad=0.4, columnspacing=1.2,
     )
@@ -317,10 +330,10 @@ def _money(chart: MoneyChart) -> Any:
     for y, bar in enumerate(chart.bars):
         end = max(bar.budget or 0, bar.revenue or 0)
         if bar.ret is not None:
-            axes.text(end + pad, y, times(bar.ret), va="center", fontsize=11,
+            axes.text(end + pad, y, times(bar.ret, t), va="center", fontsize=11,
                       fontweight="bold", color=GAIN if bar.ret >= 1 else LOSS, clip_on=False)
         else:
-            axes.text(end + pad, y, _unknown(bar), va="center", fontsize=10.5, color=MUTED,
+            axes.text(end + pad, y, _unknown(bar, t), va="center", fontsize=10.5, color=MUTED,
                       fontstyle="italic", clip_on=False)
     axes.set_ylim(max(n, 1) - 0.5, -0.5)
     axes.set_xlim(0, top * 1.22)
@@ -330,7 +343,7 @@ def _money(chart: MoneyChart) -> Any:
         axes.text(-0.012, y, label, transform=axes.get_yaxis_transform(), ha="right",
                   va="center", fontsize=LABEL_PT, clip_on=False)
     axes.xaxis.set_major_locator(MaxNLocator(5))
-    axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _: money(v) if v else "0"))
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _: money(v, t) if v else "0"))
     axes.tick_params(axis="x", labelsize=10.5, length=0, labeltop=tall)
     axes.grid(axis="x", color=GRID, linewidth=0.8)
     axes.set_axisbelow(True)
@@ -341,15 +354,16 @@ def _money(chart: MoneyChart) -> Any:
     return figure
 
 
-def _unknown(bar: MoneyBar) -> str:
+def _unknown(bar: MoneyBar, t: Translator = EN) -> str:
     if bar.budget is None and bar.revenue is None:
-        return "budget and revenue unknown"
-    return "budget unknown" if bar.budget is None else "revenue unknown"
+        return t._("budget and revenue unknown")
+    return t._("budget unknown") if bar.budget is None else t._("revenue unknown")
 
 
 def _counts(chart: CountChart) -> Any:
-    from matplotlib.ticker import MaxNLocator
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+    t = translator(chart.language)
     height = 5.0
     figure = _figure(height)
     _header(figure, height, chart.title, [(chart.subtitle, "normal")])
@@ -361,11 +375,12 @@ def _counts(chart: CountChart) -> Any:
     small = len(values) > 14
     for x, n in enumerate(values):
         if n:
-            axes.text(x, n, f"{n:,}", ha="center", va="bottom", fontsize=9 if small else 11)
+            axes.text(x, n, t.number(n), ha="center", va="bottom", fontsize=9 if small else 11)
     axes.set_xticks(range(len(values)), labels, fontsize=9 if small else 11)
     axes.set_xlim(-0.6, max(len(values), 1) - 0.4)
     axes.set_ylim(0, max(values, default=1) * 1.12 or 1)
     axes.yaxis.set_major_locator(MaxNLocator(5, integer=True))
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda v, _: t.number(v)))
     axes.tick_params(axis="y", labelsize=10.5, length=0)
     axes.tick_params(axis="x", length=0)
     axes.grid(axis="y", color=GRID, linewidth=0.8)

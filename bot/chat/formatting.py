@@ -2,16 +2,20 @@
 
 Pure functions, no Telegram imports. Every string that comes from the data or from the user is
 escaped here, once; numbers are written the way people read them (``$1.2B``, ``2,435 movies``).
+Each text is in the language of the :class:`~bot.chat.i18n.Translator` ``t`` it is given
+(English by default): the messages are gettext's, numbers and money Babel's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from html import escape
 
+from babel.dates import format_date
+
+from bot.chat.i18n import EN, N_, Translator
 from bot.daily.grammar import BadGenre, BadOffset, BadTime, BadZoneOrGenre
-from bot.daily.policy import describe_delay
 from bot.daily.store import Subscription
 from bot.daily.zones import zone_label
 from bot.movies.results import (
@@ -36,8 +40,8 @@ POSTER_BASE = "https://image.tmdb.org/t/p/w342"
 THUMBNAIL_BASE = "https://image.tmdb.org/t/p/w92"
 TMDB_MOVIE = "https://www.themoviedb.org/movie/"
 IMDB_TITLE = "https://www.imdb.com/title/"
-CHART = "📊 Chart"
-PER_DECADE = "📊 Movies per decade"
+CHART = N_("📊 Chart")
+PER_DECADE = N_("📊 Movies per decade")
 
 def h(text: object) -> str:
     """HTML-escape anything for Telegram's HTML parse mode."""
@@ -56,43 +60,51 @@ def count(n: int, noun: str) -> str:
     return f"{n:,} {noun}" if n == 1 else f"{n:,} {plural(noun)}"
 
 
-def money(amount: float | None) -> str:
-    """``$1.2B``, ``$373.6M``, ``$850K``, ``$900``; unknown amounts say so."""
+def n_movies(n: int, t: Translator = EN) -> str:
+    """``1 movie``, ``2,435 movies`` / ``1 película``, ``2.435 películas``."""
+    return t.ngettext("{n} movie", "{n} movies", n).format(n=t.number(n))
+
+
+def money(amount: float | None, t: Translator = EN) -> str:
+    """``$1.2B``, ``$373.6M``, ``$850K``, ``$900`` (Babel's compact form of the locale:
+    ``1200 M US$`` in Spanish); unknown amounts say so."""
     if amount is None:
-        return "unknown"
-    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if abs(amount) >= size:
-            value = f"{amount / size:.1f}".removesuffix(".0")
-            return f"${value}{suffix}"
-    return f"${amount:,.0f}"
+        return t._("unknown")
+    return t.money(amount)
 
 
-def exact_money(amount: int) -> str:
+def exact_money(amount: int, t: Translator = EN) -> str:
     """A total as read and as counted: ``$11.2B (11,188,533,734)``; small sums are exact anyway."""
-    rounded = money(amount)
-    return rounded if amount < 1000 else f"{rounded} ({amount:,})"
+    rounded = money(amount, t)
+    return rounded if amount < 1000 else f"{rounded} ({t.number(amount)})"
 
 
-def _revenue_known(known: int, total: int) -> str:
+def _revenue_known(known: int, total: int, t: Translator = EN) -> str:
     """Over which movies a revenue figure is: ``all 3 movies``, ``2 of 3 movies``."""
     if total == 1:
-        return "the one movie"
-    return f"all {total:,} movies" if known == total else f"{known:,} of {total:,} movies"
+        return t._("the one movie")
+    if known == total:
+        return t._("all {n} movies").format(n=t.number(total))
+    return t._("{known} of {n} movies").format(known=t.number(known), n=t.number(total))
 
 
-def revenue_line(total: int, known: int, movies: int, average: float | None = None) -> str:
+def revenue_line(total: int, known: int, movies: int, average: float | None = None,
+                 t: Translator = EN) -> str:
     """``Total revenue $1.2B (1,234,567,890), known for 2 of 3 movies``, or that none is known."""
     if not known:
-        return "Revenue unknown for " + (
-            "the one movie" if movies == 1 else f"all {movies:,} movies"
-        )
-    mean = f", average {money(average)}" if average is not None and known > 1 else ""
-    return f"Total revenue {exact_money(total)}{mean}, known for {_revenue_known(known, movies)}"
+        if movies == 1:
+            return t._("Revenue unknown for the one movie")
+        return t._("Revenue unknown for all {n} movies").format(n=t.number(movies))
+    mean = (t._(", average {money}").format(money=money(average, t))
+            if average is not None and known > 1 else "")
+    return t._("Total revenue {total}{average}, known for {movies}").format(
+        total=exact_money(total, t), average=mean, movies=_revenue_known(known, movies, t)
+    )
 
 
-def times(ratio: float | None) -> str:
+def times(ratio: float | None, t: Translator = EN) -> str:
     """A return on budget: ``4.2×``."""  # noqa: RUF002
-    return "n/a" if ratio is None else f"{ratio:.1f}×"  # noqa: RUF001
+    return t._("n/a") if ratio is None else f"{t.number(ratio, 1)}×"  # noqa: RUF001
 
 
 def title(movie: MovieRef) -> str:
@@ -108,7 +120,8 @@ def truncate(text: str, limit: int) -> str:
     return cut + "…"
 
 
-def paginate(header: str, lines: Sequence[str], limit: int = MESSAGE_LIMIT) -> list[str]:
+def paginate(header: str, lines: Sequence[str], limit: int = MESSAGE_LIMIT,
+             t: Translator = EN) -> list[str]:
     """Split a header and lines into pages under ``limit`` characters, never inside a line.
 
     Room is left on each page for a ``Page i/n`` footer.
@@ -126,165 +139,201 @@ def paginate(header: str, lines: Sequence[str], limit: int = MESSAGE_LIMIT) -> l
     total = len(pages)
     out = []
     for i, page in enumerate(pages, 1):
-        footer = f"\n\n<i>Page {i}/{total}</i>" if total > 1 else ""
+        footer = "\n\n<i>" + page_of(i, total, t) + "</i>" if total > 1 else ""
         out.append(header + "\n".join(page) + footer)
     return out
+
+
+def page_of(page: int, pages: int, t: Translator = EN) -> str:
+    """``Page 2/5``."""
+    return t._("Page {page}/{pages}").format(page=page, pages=pages)
 
 
 # -- answers ------------------------------------------------------------------------------------
 
 
-def runtime(movie: Movie) -> str:
-    minutes = f"{movie.runtime} min" if movie.runtime else "unknown runtime"
-    year = str(movie.year) if movie.year else "release year unknown"
+def runtime(movie: Movie, t: Translator = EN) -> str:
+    minutes = minutes_of(movie.runtime, t) if movie.runtime else t._("unknown runtime")
+    year = str(movie.year) if movie.year else t._("release year unknown")
     return f"🎬 <b>{h(movie.title)}</b>: {minutes}, {year}."
 
 
-def language(result: LanguageCount) -> str:
-    return (
-        f"🗣 {count(result.count, 'movie')} in <b>{h(result.name)}</b> "
-        f"(<code>{h(result.code)}</code>)."
+def minutes_of(runtime: int, t: Translator = EN) -> str:
+    """``81 min``."""
+    return t._("{n} min").format(n=t.number(runtime))
+
+
+def language(result: LanguageCount, t: Translator = EN) -> str:
+    return t._("🗣 {movies} in <b>{name}</b> (<code>{code}</code>).").format(
+        movies=n_movies(result.count, t), name=h(t.language_name(result.code, result.name)),
+        code=h(result.code),
     )
 
 
-def country(result: CountryCount) -> str:
-    return (
-        f"🌍 {count(result.count, 'movie')} produced in <b>{h(result.name)}</b> "
-        f"(<code>{h(result.code)}</code>)."
+def country(result: CountryCount, t: Translator = EN) -> str:
+    return t._("🌍 {movies} produced in <b>{name}</b> (<code>{code}</code>).").format(
+        movies=n_movies(result.count, t), name=h(t.country_name(result.name)), code=h(result.code)
     )
 
 
-def collection(result: CollectionInfo | NoCollection) -> list[str]:
+def collection(result: CollectionInfo | NoCollection, t: Translator = EN) -> list[str]:
     if isinstance(result, NoCollection):
-        return [f"🎞 <b>{title(result.movie)}</b> does not belong to a collection."]
+        return [t._("🎞 <b>{title}</b> does not belong to a collection.").format(
+            title=title(result.movie))]
     revenue = revenue_line(
-        result.total_revenue, result.known_revenue, len(result.movies), result.average_revenue
+        result.total_revenue, result.known_revenue, len(result.movies), result.average_revenue, t
     )
-    header = (
-        f"🎞 <b>{h(result.name)}</b>: {count(len(result.movies), 'movie')}\n{revenue}\n\n"
-    )
+    header = f"🎞 <b>{h(result.name)}</b>: {n_movies(len(result.movies), t)}\n{revenue}\n\n"
     lines = [f"{i}. {title(m)}" for i, m in enumerate(result.movies, 1)]
-    return paginate(header, lines)
+    return paginate(header, lines, t=t)
 
 
-def company(result: CompanyStats) -> str:
+def company(result: CompanyStats, t: Translator = EN) -> str:
     text = (
-        f"🏢 <b>{h(result.name)}</b>: {count(result.count, 'movie')}\n"
-        + revenue_line(result.total_revenue, result.known_revenue, result.count)
+        f"🏢 <b>{h(result.name)}</b>: {n_movies(result.count, t)}\n"
+        + revenue_line(result.total_revenue, result.known_revenue, result.count, t=t)
     )
     if result.top:
         earned = [*result.top_revenue, *[None] * len(result.top)]
-        text += "\n\nTop earners:\n" + "\n".join(
-            f"• {title(m)}" + (f": {money(r)}" if r else "")
+        text += "\n\n" + t._("Top earners:") + "\n" + "\n".join(
+            f"• {title(m)}" + (f": {money(r, t)}" if r else "")
             for m, r in zip(result.top, earned, strict=False)
         )
     return text
 
 
-def director(result: DirectorStats) -> list[str]:
+def director(result: DirectorStats, t: Translator = EN) -> list[str]:
     if result.overall_return is None:
-        ret = "Return unknown: no movie has both its budget and revenue known"
+        ret = t._("Return unknown: no movie has both its budget and revenue known")
     else:
-        ret = (
-            f"Return {times(result.overall_return)} the budget, over "
-            f"{_revenue_known(result.both_known, result.count)} with both figures known"
+        ret = t._("Return {ratio} the budget, over {movies} with both figures known").format(
+            ratio=times(result.overall_return, t),
+            movies=_revenue_known(result.both_known, result.count, t),
         )
     header = (
-        f"🎬 <b>{h(result.name)}</b>: {count(result.count, 'movie')}\n"
-        f"{revenue_line(result.total_revenue, result.known_revenue, result.count)}\n"
+        f"🎬 <b>{h(result.name)}</b>: {n_movies(result.count, t)}\n"
+        f"{revenue_line(result.total_revenue, result.known_revenue, result.count, t=t)}\n"
         f"{ret}\n\n"
     )
+    line = t._("• {title}: budget {budget}, revenue {revenue}, return {ratio}")
     lines = [
-        f"• {title(d.movie)}: budget {money(d.budget)}, revenue {money(d.revenue)}, "
-        f"return {times(d.ret)}"
+        line.format(title=title(d.movie), budget=money(d.budget, t), revenue=money(d.revenue, t),
+                    ratio=times(d.ret, t))
         for d in result.movies
     ]
-    return paginate(header, lines)
+    return paginate(header, lines, t=t)
 
 
 DISCOVERY_PAGE = 10
 """Movies per page of a discovery."""
 
+SORTS = {"popularity": N_("sorted by popularity"), "rating": N_("sorted by rating")}
 
-def criteria(result: Discovered) -> str:
+
+def criteria(result: Discovered, t: Translator = EN) -> str:
     """The filters a discovery understood, written back: ``Comedy · 1990-1999 · sorted by
     rating``."""
-    return " · ".join((*result.criteria, f"sorted by {result.sort.value}"))
+    return " · ".join((*(t.criterion(c) for c in result.criteria),
+                       t._(SORTS[result.sort.value])))
 
 
-def discovery(result: Discovered) -> list[str]:
+def discovery(result: Discovered, t: Translator = EN) -> list[str]:
     """The matches, ten a page, each with its rating and runtime; or, when none, the filter
     that left none."""
-    understood = h(criteria(result))
+    understood = h(criteria(result, t))
     if not result.movies:
         if result.emptied_by is None:
-            return [f"🔎 No movie matches <i>{understood}</i>."]
-        return [
-            f"🔎 No movie matches <i>{understood}</i>: none is left once "
-            f"“{h(result.emptied_by)}” applies. Try without it, or widen it."
-        ]
+            return [t._("🔎 No movie matches <i>{criteria}</i>.").format(criteria=understood)]
+        return [t._("🔎 No movie matches <i>{criteria}</i>: none is left once “{filter}” "
+                    "applies. Try without it, or widen it.").format(
+            criteria=understood, filter=h(t.criterion(result.emptied_by)))]
     shown = len(result.movies)
-    listed = f"the top {shown:,}" if shown < result.total else "all"
-    header = f"🔎 <i>{understood}</i>\n{count(result.total, 'movie')} match; {listed} below.\n\n"
+    listed = (t._("the top {n}").format(n=t.number(shown)) if shown < result.total
+              else t._("all"))
+    header = f"🔎 <i>{understood}</i>\n" + t.ngettext(
+        "{movies} match; {listed} below.", "{movies} match; {listed} below.", result.total
+    ).format(movies=n_movies(result.total, t), listed=listed) + "\n\n"
     lines = [
-        f"{i}. {title(m.movie)} — ⭐ {m.rating:.1f}"
-        + (f" · {m.runtime} min" if m.runtime else "")
+        f"{i}. {title(m.movie)} — ⭐ {t.number(m.rating, 1)}"
+        + (f" · {minutes_of(m.runtime, t)}" if m.runtime else "")
         for i, m in enumerate(result.movies, 1)
     ]
     chunks = [lines[i:i + DISCOVERY_PAGE] for i in range(0, len(lines), DISCOVERY_PAGE)]
     total = len(chunks)
-    footer = "\n\n<i>Page {}/{}</i>"
-    return [header + "\n".join(chunk) + (footer.format(i, total) if total > 1 else "")
+    return [header + "\n".join(chunk)
+            + ("\n\n<i>" + page_of(i, total, t) + "</i>" if total > 1 else "")
             for i, chunk in enumerate(chunks, 1)]
 
 
-DISCOVER_HINT = (
+DISCOVER_HINT = N_(
     "genres, a year or a decade, short or long, a language, a country, a director or a "
     "company, and “good” or “best” to sort by rating"
 )
 
 
 QUESTION_EXAMPLES = (
-    "how long is Toy Story?",
-    "a good comedy from the 90s",
-    "películas parecidas a Amélie",
+    N_("how long is Toy Story?"),
+    N_("a good comedy from the 90s"),
+    N_("películas parecidas a Amélie"),
 )
 
+NOUNS = {
+    "movie": N_("movie"),
+    "collection": N_("collection"),
+    "company": N_("company"),
+    "director": N_("director"),
+    "country": N_("country"),
+    "language": N_("language"),
+    "discovery": N_("discovery"),
+    "director, company or collection": N_("director, company or collection"),
+}
+"""What a command's argument names (:attr:`~bot.chat.commands.QuerySpec.noun`), translatable."""
 
-def not_understood(closest: str | None, *, chat: bool = False) -> str:
+
+def noun_of(word: str, t: Translator = EN) -> str:
+    """``movie`` / ``película``."""
+    return t._(NOUNS[word]) if word in NOUNS else word
+
+
+def not_understood(closest: str | None, *, chat: bool = False, t: Translator = EN) -> str:
     """The answer to a message the bot cannot read as a question it answers; ``chat``: to a
     greeting or thanks, which get the same offer without "I did not understand"."""
-    examples = "\n".join(f"• <i>{h(e)}</i>" for e in QUESTION_EXAMPLES)
-    opening = "Hello! I know movies." if chat else "I did not understand that."
-    text = (
-        f"{opening} Ask me (in English or Spanish) how long a movie runs, its "
+    examples = "\n".join(f"• <i>{h(t._(e))}</i>" for e in QUESTION_EXAMPLES)
+    opening = t._("Hello! I know movies.") if chat else t._("I did not understand that.")
+    text = opening + " " + t._(
+        "Ask me (in English or Spanish) how long a movie runs, its "
         "year, who directed it, its series, a director's or a company's movies and money, how "
         "many movies a country or a language has, movies like one you liked, or movies by "
-        f"genre, years, length or language. For example:\n{examples}\n/help lists the commands."
-    )
+        "genre, years, length or language. For example:\n{examples}\n/help lists the commands."
+    ).format(examples=examples)
     if closest:
-        text += f"\n\nDid you mean the movie <b>{h(closest)}</b>?"
+        text += "\n\n" + t._("Did you mean the movie <b>{title}</b>?").format(title=h(closest))
     return text
 
 
-def choice(result: Choice) -> str:
+def choice(result: Choice, t: Translator = EN) -> str:
     """The text above the candidate buttons (or alone, when there are none).
 
     Only a blank query asks for a name; one with nothing searchable in it (``🎬🍿``) is a
     query all the same, found nowhere.
     """
-    noun = result.noun or result.kind.value
+    word = result.noun or result.kind.value
+    what = noun_of(word, t)
     query = h(truncate(result.query, 60))
     if result.kind is Kind.DISCOVERY:
-        return (f"I could not tell what to look for in “{query}”. I understand {DISCOVER_HINT}."
-                "\nFor example: <i>/discover good comedy 90s</i>")
+        return t._("I could not tell what to look for in “{query}”. I understand {hint}.\n"
+                   "For example: <i>/discover good comedy 90s</i>").format(
+            query=query, hint=t._(DISCOVER_HINT))
     if not result.query.strip():
-        return f"Please give a {noun} name."
+        return t._("Please give a {noun} name.").format(noun=what)
     if result.ambiguous:
-        return f"Several {plural(noun)} match “{query}”. Which one?"
+        return t._("Several {nouns} match “{query}”. Which one?").format(
+            nouns=plural(what), query=query)
     if result.options:
-        return f"No {noun} found for “{query}”. Did you mean one of these?"
-    return f"No {noun} found for “{query}”. Check the spelling and try again."
+        return t._("No {noun} found for “{query}”. Did you mean one of these?").format(
+            noun=what, query=query)
+    return t._("No {noun} found for “{query}”. Check the spelling and try again.").format(
+        noun=what, query=query)
 
 
 # -- movie cards -----------------------------------------------------------------------------------
@@ -299,14 +348,15 @@ def thumbnail_url(movie: Movie) -> str | None:
     return THUMBNAIL_BASE + movie.poster_path if movie.poster_path else None
 
 
-def inline_description(movie: Movie, limit: int = 120) -> str:
+def inline_description(movie: Movie, limit: int = 120, t: Translator = EN) -> str:
     """One plain-text line under an inline result: runtime, genres, then the plot or tagline."""
-    facts = [f"{movie.runtime} min" if movie.runtime else "", ", ".join(movie.genres[:3])]
+    facts = [minutes_of(movie.runtime, t) if movie.runtime else "",
+             ", ".join(t.genre(g) for g in movie.genres[:3])]
     line = " · ".join(fact for fact in facts if fact)
     plot = movie.tagline or movie.overview or ""
     if plot:
         line = f"{line} — {plot}" if line else plot
-    return truncate(" ".join(line.split()), limit) or "Movie"
+    return truncate(" ".join(line.split()), limit) or t._("Movie")
 
 
 def links(movie: Movie) -> str:
@@ -330,31 +380,34 @@ def _joined_size(sections: Sequence[str]) -> int:
     return sum(map(len, sections)) + 2 * (len(sections) - 1)
 
 
-def movie_card(movie: Movie, limit: int = MESSAGE_LIMIT) -> str:
+def movie_card(movie: Movie, limit: int = MESSAGE_LIMIT, t: Translator = EN) -> str:
     """A movie's card, under ``limit`` characters (use ``CAPTION_LIMIT`` under a poster).
 
     The overview is shortened first; facts are dropped (last first) only if even they do not fit.
     """
+    votes = t._("⭐ {rating} ({votes} votes)").format(
+        rating=t.number(movie.vote_average, 1), votes=t.number(movie.vote_count))
     stats = " · ".join(
         part
         for part in (
-            f"{movie.runtime} min" if movie.runtime else "",
-            ", ".join(movie.genres[:4]),
-            f"⭐ {movie.vote_average:.1f} ({movie.vote_count:,} votes)" if movie.vote_count else "",
+            minutes_of(movie.runtime, t) if movie.runtime else "",
+            ", ".join(t.genre(g) for g in movie.genres[:4]),
+            votes if movie.vote_count else "",
         )
         if part
     )
     facts = [clip(stats, 200)] if stats else []
     people = [
-        ("Directed by", ", ".join(movie.directors[:3])),
-        ("Starring", movie.lead_actor or ""),
-        ("Collection", movie.collection or ""),
-        ("Countries", ", ".join(movie.countries[:4])),
-        ("Companies", ", ".join(movie.companies[:3])),
+        (t._("Directed by"), ", ".join(movie.directors[:3])),
+        (t._("Starring"), movie.lead_actor or ""),
+        (t._("Collection"), movie.collection or ""),
+        (t._("Countries"), ", ".join(t.country_name(c) for c in movie.countries[:4])),
+        (t._("Companies"), ", ".join(movie.companies[:3])),
     ]
     facts += [f"{label}: {clip(value, 120)}" for label, value in people if value]
     if movie.budget or movie.revenue:
-        facts.append(f"Budget {money(movie.budget)} · Revenue {money(movie.revenue)}")
+        facts.append(t._("Budget {budget} · Revenue {revenue}").format(
+            budget=money(movie.budget, t), revenue=money(movie.revenue, t)))
     head = f"🎬 <b>{clip(movie.ref.label, 200)}</b>"
     if movie.original_title and movie.original_title != movie.title:
         head += f"\n{clip(movie.original_title, 200)}"
@@ -371,201 +424,263 @@ def movie_card(movie: Movie, limit: int = MESSAGE_LIMIT) -> str:
 
 
 def recommendations(movie: Movie, picks: Sequence[tuple[MovieRef, str]],
-                    within: Sequence[str] = ()) -> str:
+                    within: Sequence[str] = (), t: Translator = EN) -> str:
     """The /recommend answer: five titles, each with its short reason (no picks at all is
     :func:`not_enough_data`); ``within``: the filters they were narrowed by."""
     lines = [
-        f"{i}. {title(ref)}" + (f" — <i>{h(reason)}</i>" if reason else "")
+        f"{i}. {title(ref)}" + (f" — <i>{h(t.reason(reason))}</i>" if reason else "")
         for i, (ref, reason) in enumerate(picks, 1)
     ]
-    narrowed = f" ({h(' · '.join(within))})" if within else ""
-    return f"🍿 If you liked <b>{title(movie.ref)}</b>{narrowed}:\n\n" + "\n".join(lines)
+    narrowed = f" ({h(' · '.join(t.criterion(w) for w in within))})" if within else ""
+    return t._("🍿 If you liked <b>{title}</b>{within}:").format(
+        title=title(movie.ref), within=narrowed) + "\n\n" + "\n".join(lines)
 
 
-def none_within(movie: MovieRef, within: Sequence[str]) -> str:
+def none_within(movie: MovieRef, within: Sequence[str], t: Translator = EN) -> str:
     """No movie among those most like ``movie`` passes the filters asked."""
-    return (
-        f"🍿 None of the movies most like <b>{title(movie)}</b> is "
-        f"{h(' · '.join(within))}. Try without that, or /discover to look by filters alone."
-    )
+    return t._("🍿 None of the movies most like <b>{title}</b> is {within}. Try without that, "
+               "or /discover to look by filters alone.").format(
+        title=title(movie), within=h(" · ".join(t.criterion(w) for w in within)))
 
 
-def not_enough_data(movie: MovieRef) -> str:
-    return (
-        f"🍿 I know too little about <b>{title(movie)}</b> to recommend movies like it. "
-        "Try a better-known title."
-    )
+def not_enough_data(movie: MovieRef, t: Translator = EN) -> str:
+    return t._("🍿 I know too little about <b>{title}</b> to recommend movies like it. "
+               "Try a better-known title.").format(title=title(movie))
 
 
 # -- chat texts ----------------------------------------------------------------------------------
+# Constants are English messages: send ``t._(formatting.APOLOGY)``.
 
-APOLOGY = "Sorry, something went wrong on my side. Please try again in a moment."
-EXPIRED = "This button has expired, ask again."
-EXPIRED_LINK = "This link has expired: please ask again, e.g. /movie Toy Story."
-SLOW_DOWN = "🐢 Slow down a little, please: I will answer your commands again in a minute."
-NO_RECOMMENDATIONS = "🍿 Recommendations are not available right now. Please try again later."
-NOT_TEXT = "I read text only: send me a movie title, or /help to see what I can do."
-MORE_LIKE_THIS = "🍿 More like this"
+APOLOGY = N_("Sorry, something went wrong on my side. Please try again in a moment.")
+EXPIRED = N_("This button has expired, ask again.")
+EXPIRED_LINK = N_("This link has expired: please ask again, e.g. /movie Toy Story.")
+SLOW_DOWN = N_("🐢 Slow down a little, please: I will answer your commands again in a minute.")
+NO_RECOMMENDATIONS = N_(
+    "🍿 Recommendations are not available right now. Please try again later.")
+NOT_TEXT = N_("I read text only: send me a movie title, or /help to see what I can do.")
+MORE_LIKE_THIS = N_("🍿 More like this")
 
 
-def usage(command: str, argument: str, example: str) -> str:
+def usage(command: str, argument: str, example: str, t: Translator = EN) -> str:
     """How to call a command, with a real example."""
-    return (
-        f"Usage: <code>/{h(command)} {h(argument)}</code>\n"
-        f"Example: <code>/{h(command)} {h(example)}</code>"
-    )
+    return t._("Usage: <code>/{command} {argument}</code>\n"
+               "Example: <code>/{command} {example}</code>").format(
+        command=h(command), argument=h(argument), example=h(example))
 
 
-def ask(noun: str, example: str) -> str:
+def ask(noun: str, example: str, t: Translator = EN) -> str:
     """The question that makes the next message the argument (private chats)."""
-    return f"Which {h(noun)}? For example: <i>{h(example)}</i>"
+    return t._("Which {noun}? For example: <i>{example}</i>").format(
+        noun=h(noun_of(noun, t)), example=h(example))
 
 
-def unknown_command(command: str) -> str:
-    return f"I don't know {h(truncate(command, 40))}. /help lists what I can do."
+def unknown_command(command: str, t: Translator = EN) -> str:
+    return t._("I don't know {command}. /help lists what I can do.").format(
+        command=h(truncate(command, 40)))
 
 
-def help_text(commands: Sequence[tuple[str, str, str]], movies: int) -> str:
-    """``commands``: (name, description, example argument or ""); ``movies``: catalog size."""
+def help_text(commands: Sequence[tuple[str, str, str]], movies: int,
+              t: Translator = EN) -> str:
+    """``commands``: (name, description, example argument or ""), in ``t``'s language;
+    ``movies``: catalog size."""
     lines = []
     for name, description, example in commands:
         lines.append(f"/{h(name)} — {h(description)}")
         if example:
             lines.append(f"      <i>/{h(name)} {h(example)}</i>")
+    known = n_movies(movies, t)
     return (
-        f"🎬 I know {count(movies, 'movie')}. Ask me:\n\n" + "\n".join(lines) + "\n\n"
-        "Or just ask, in English or Spanish: <i>how long is Toy Story?</i>, "
-        "<i>a good comedy from the 90s</i>, <i>películas parecidas a Amélie</i>.\n\n"
-        "Names may be misspelt or partial; add a year for remakes (<i>Hamlet 1996</i>). "
-        "In any chat, type my @username and a title to share a movie's card."
+        t._("🎬 I know {movies}. Ask me:").format(movies=known) + "\n\n" + "\n".join(lines)
+        + "\n\n" + t._(
+            "Or just ask, in English or Spanish: <i>how long is Toy Story?</i>, "
+            "<i>a good comedy from the 90s</i>, <i>películas parecidas a Amélie</i>.\n\n"
+            "Names may be misspelt or partial; add a year for remakes (<i>Hamlet 1996</i>). "
+            "In any chat, type my @username and a title to share a movie's card.")
     )
 
 
 def welcome(
-    first_name: str | None, commands: Sequence[tuple[str, str, str]], movies: int
+    first_name: str | None, commands: Sequence[tuple[str, str, str]], movies: int,
+    t: Translator = EN,
 ) -> str:
-    greeting = f"Hello, {h(truncate(first_name, 40))}!" if first_name else "Hello!"
-    return f"{greeting} " + help_text(commands, movies)
+    greeting = (t._("Hello, {name}!").format(name=h(truncate(first_name, 40))) if first_name
+                else t._("Hello!"))
+    return f"{greeting} " + help_text(commands, movies, t)
 
 
 # -- daily picks ----------------------------------------------------------------------------------
 
-DAILY_EXAMPLE = "<code>/daily 09:00 Europe/Madrid</code>"
-DAILY_GENRE_EXAMPLE = "<code>/daily 21:30 Europe/Madrid comedy</code>"
+DAILY_EXAMPLE = N_("<code>/daily 09:00 Europe/Madrid</code>")
+DAILY_GENRE_EXAMPLE = N_("<code>/daily 21:30 Europe/Madrid comedy</code>")
 DAILY_SMALL_POOL = 60
 """Below this many movies in a genre's main pool, the confirmation says picks will widen."""
-DAILY_ADMINS_ONLY = "Only this chat's admins can change its daily pick."
+DAILY_ADMINS_ONLY = N_("Only this chat's admins can change its daily pick.")
 
-DAILY_NOT_SAVED = "⚠️ Could not save the daily pick just now, nothing changed: try again."
+DAILY_NOT_SAVED = N_("⚠️ Could not save the daily pick just now, nothing changed: try again.")
 """The answer to a /daily change the store failed to write: never an acknowledgement."""
 
-DAILY_NOT_READ = "⚠️ Could not read the daily pick just now: try again."
+DAILY_NOT_READ = N_("⚠️ Could not read the daily pick just now: try again.")
+
+DAILY_HEADER = N_("☀️ <b>Today's pick</b>")
+"""Above the card of a daily post."""
 
 
-def daily_off(had: bool) -> str:
+def daily_off(had: bool, t: Translator = EN) -> str:
     """The answer to ``/daily off``."""
     if had:
-        return f"Daily pick off. Start it again any time with {DAILY_EXAMPLE}."
-    return f"This chat had no daily pick. Start one with {DAILY_EXAMPLE}."
+        return t._("Daily pick off. Start it again any time with {example}.").format(
+            example=t._(DAILY_EXAMPLE))
+    return t._("This chat had no daily pick. Start one with {example}.").format(
+        example=t._(DAILY_EXAMPLE))
 
 
-def _daily_when(run: datetime, now: datetime) -> str:
-    local = f"{run:%a} {run.day} {run:%b} at {run:%H:%M}"
-    return f"{local} ({describe_delay(run.astimezone(UTC) - now.astimezone(UTC))})"
+def delay(delta: timedelta, t: Translator = EN) -> str:
+    """``in 5 h 12 min``, ``in 3 min``, ``in under a minute``."""
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 1:
+        return t._("in under a minute")
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{hours} h"] if hours else []
+    if minutes or not hours:
+        parts.append(f"{minutes} min")
+    return t._("in {delay}").format(delay=" ".join(parts))
 
 
-def _daily_describe(sub: Subscription) -> str:
-    genre = f", {h(sub.genre)} movies" if sub.genre else ""
-    return f"every day at <b>{sub.at:%H:%M}</b> {h(zone_label(sub.zone))}{genre}"
+def _daily_when(run: datetime, now: datetime, t: Translator = EN) -> str:
+    local = t._("{day} at {time}").format(
+        day=format_date(run, "EEE d MMM", locale=t.locale), time=f"{run:%H:%M}")
+    return f"{local} ({delay(run.astimezone(UTC) - now.astimezone(UTC), t)})"
 
 
-def daily_status(sub: Subscription | None, run: datetime | None, now: datetime) -> str:
+def _daily_describe(sub: Subscription, t: Translator = EN) -> str:
+    text = t._("every day at <b>{time}</b> {zone}").format(
+        time=f"{sub.at:%H:%M}", zone=h(zone_label(sub.zone)))
+    if sub.genre:
+        text += t._(", {genre} movies").format(genre=h(t.genre(sub.genre)))
+    return text
+
+
+def daily_status(sub: Subscription | None, run: datetime | None, now: datetime,
+                 t: Translator = EN) -> str:
     """``/daily`` alone: the chat's subscription and its next post (``run``), or how to start."""
     if sub is None:
-        return (
+        return t._(
             "This chat gets no daily pick yet.\n"
-            f"Subscribe with {DAILY_EXAMPLE}: a 24-hour time, then a time zone (default UTC); "
-            f"add a genre to narrow it: {DAILY_GENRE_EXAMPLE}."
-        )
+            "Subscribe with {example}: a 24-hour time, then a time zone (default UTC); "
+            "add a genre to narrow it: {genre_example}."
+        ).format(example=t._(DAILY_EXAMPLE), genre_example=t._(DAILY_GENRE_EXAMPLE))
     assert run is not None
-    return (
-        f"📅 Daily pick {_daily_describe(sub)}.\nNext post: {_daily_when(run, now)}.\n"
-        f"Change it with {DAILY_EXAMPLE}, stop it with <code>/daily off</code>."
-    )
+    return t._(
+        "📅 Daily pick {subscription}.\nNext post: {when}.\n"
+        "Change it with {example}, stop it with <code>/daily off</code>."
+    ).format(subscription=_daily_describe(sub, t), when=_daily_when(run, now, t),
+             example=t._(DAILY_EXAMPLE))
 
 
-def daily_confirmation(sub: Subscription, run: datetime, now: datetime, pool: int) -> str:
+def daily_confirmation(sub: Subscription, run: datetime, now: datetime, pool: int,
+                       t: Translator = EN) -> str:
     """The answer to a subscription; ``run`` is its first post, ``pool`` how many top-rated
     movies its genre has."""
-    text = (
-        f"✅ Daily pick on: {_daily_describe(sub)}.\nFirst post: {_daily_when(run, now)}.\n"
+    text = t._(
+        "✅ Daily pick on: {subscription}.\nFirst post: {when}.\n"
         "Stop it with <code>/daily off</code>."
-    )
+    ).format(subscription=_daily_describe(sub, t), when=_daily_when(run, now, t))
     if sub.genre and pool < DAILY_SMALL_POOL:
-        text += (
-            f"\n\nOnly {pool} top-rated {h(sub.genre)} movies: after those, picks come from the "
+        text += "\n\n" + t._(
+            "Only {n} top-rated {genre} movies: after those, picks come from the "
             "other top-rated movies."
-        )
+        ).format(n=pool, genre=h(t.genre(sub.genre)))
     return text
 
 
 def daily_error(
-    error: BadTime | BadZoneOrGenre | BadOffset | BadGenre, genres: tuple[str, ...]
+    error: BadTime | BadZoneOrGenre | BadOffset | BadGenre, genres: tuple[str, ...],
+    t: Translator = EN,
 ) -> str:
     """What was wrong with a ``/daily`` request, with an example."""
     if isinstance(error, BadTime):
-        return (
-            f"“{h(truncate(error.text, 30))}” is not a time. Use a 24-hour time, "
-            f"e.g. {DAILY_EXAMPLE}"
-        )
+        return t._("“{text}” is not a time. Use a 24-hour time, e.g. {example}").format(
+            text=h(truncate(error.text, 30)), example=t._(DAILY_EXAMPLE))
     if isinstance(error, BadZoneOrGenre):
-        return (
-            f"“{h(truncate(error.text, 40))}” is neither a time zone nor a genre."
-            f"{_daily_meant(error)}\n"
+        return t._(
+            "“{text}” is neither a time zone nor a genre.{meant}\n"
             "Time zones are IANA names (Europe/Madrid, America/New_York), cities (Tokyo) or "
-            f"UTC+2. Example: {DAILY_GENRE_EXAMPLE}"
-        )
+            "UTC+2. Example: {example}"
+        ).format(text=h(truncate(error.text, 40)), meant=_daily_meant(error, t),
+                 example=t._(DAILY_GENRE_EXAMPLE))
     if isinstance(error, BadOffset):
-        return (
-            f"“{h(truncate(error.text, 20))}” is not an offset any time zone keeps all year. "
+        return t._(
+            "“{text}” is not an offset any time zone keeps all year. "
             "Use a whole-hour offset (UTC-12 to UTC+14) or the time zone of a place: an IANA "
             "name or a city, such as America/St_Johns or Asia/Kolkata.\n"
-            f"Example: {DAILY_EXAMPLE}"
-        )
-    return (
-        f"I don't know the genre “{h(truncate(error.text, 40))}”. Genres: "
-        f"{h(', '.join(genres))}.\nExample: {DAILY_GENRE_EXAMPLE}"
-    )
+            "Example: {example}"
+        ).format(text=h(truncate(error.text, 20)), example=t._(DAILY_EXAMPLE))
+    return t._("I don't know the genre “{text}”. Genres: {genres}.\nExample: {example}").format(
+        text=h(truncate(error.text, 40)), genres=h(", ".join(t.genre(g) for g in genres)),
+        example=t._(DAILY_GENRE_EXAMPLE))
 
 
-def _daily_meant(error: BadZoneOrGenre) -> str:
+def _daily_meant(error: BadZoneOrGenre, t: Translator = EN) -> str:
     """`` Did you mean …?`` for the zones and genre the words look like, or nothing."""
     zones = ", ".join(h(z) for z in error.zones)
-    genres = ", ".join(h(g) for g in error.genres)
+    genres = ", ".join(h(t.genre(g)) for g in error.genres)
     if zones and genres:
-        return f" Did you mean the time zone {zones}, or the genre {genres}?"
-    if zones or genres:
-        return f" Did you mean {zones or 'the genre ' + genres}?"
+        return t._(" Did you mean the time zone {zones}, or the genre {genres}?").format(
+            zones=zones, genres=genres)
+    if zones:
+        return t._(" Did you mean {zones}?").format(zones=zones)
+    if genres:
+        return t._(" Did you mean the genre {genres}?").format(genres=genres)
     return ""
 
 
-def box_office_caption(result: BoxOffice) -> str:
+LANG_ADMINS_ONLY = N_("Only this chat's admins can change its language.")
+LANG_NOT_SAVED = N_("⚠️ Could not save the language just now, nothing changed: try again.")
+
+
+def language_set(language: str | None, t: Translator = EN) -> str:
+    """The answer to ``/lang``: the language now spoken here (None: each person's own)."""
+    if language is None:
+        return t._("✅ In this chat I now answer each person in their Telegram's language, or "
+                   "in the language they ask in.")
+    return t._("✅ In this chat I now speak {language}.").format(
+        language=h(t.language_title(language)))
+
+
+def language_status(language: str | None, t: Translator = EN) -> str:
+    """``/lang`` alone: the chat's language and how to change it."""
+    if language is None:
+        return t._("This chat has no language of its own: I answer each person in their "
+                   "Telegram's language, or in the language they ask in. Choose one with "
+                   "<code>/lang es</code> or <code>/lang en</code>.")
+    return t._("This chat's language: {language}. <code>/lang auto</code> answers each person "
+               "in their own.").format(language=h(t.language_title(language)))
+
+
+def box_office_caption(result: BoxOffice, t: Translator = EN) -> str:
     """The line under a box-office chart: whose, how many movies, revenue and return."""
     movies = len(result.movies)
-    text = (
-        f"📊 <b>{h(result.name)}</b>: {count(movies, 'movie')}, revenue "
-        f"{money(result.total_revenue or None)} ({result.known_revenue:,} of {movies:,} known)"
+    text = t._("📊 <b>{name}</b>: {movies}, revenue {revenue} ({known} of {n} known)").format(
+        name=h(result.name), movies=n_movies(movies, t),
+        revenue=money(result.total_revenue or None, t), known=t.number(result.known_revenue),
+        n=t.number(movies),
     )
     if result.overall_return is not None:
-        text += f", return {times(result.overall_return)}"
+        text += t._(", return {ratio}").format(ratio=times(result.overall_return, t))
     return text + "."
 
 
-def decades_caption(result: Decades) -> str:
+def decades_caption(result: Decades, t: Translator = EN) -> str:
     """The line under a movies-per-decade chart."""
-    where = "from" if result.kind is Kind.COUNTRY else "in"
     busiest = max(result.counts, key=lambda dc: dc[1], default=None)
-    text = f"📊 {count(result.total, 'movie')} {where} <b>{h(result.name)}</b>"
+    total = n_movies(result.total, t)
+    if result.kind is Kind.COUNTRY:
+        text = t._("📊 {movies} from <b>{name}</b>").format(
+            movies=total, name=h(t.country_name(result.name)))
+    else:
+        text = t._("📊 {movies} in <b>{name}</b>").format(
+            movies=total, name=h(t.language_named(result.name)))
     if busiest is not None and busiest[1]:
-        text += f", most in the {busiest[0]}s ({busiest[1]:,})"
+        text += t._(", most in the {decade}s ({n})").format(
+            decade=busiest[0], n=t.number(busiest[1]))
     return text + "."

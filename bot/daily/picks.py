@@ -54,6 +54,13 @@ MAIN_TIERS = (0, 1)
 RELAXED_TIERS = (2, 3)
 
 GENRE_ALIASES = {
+    # Spanish names (bot/locale/es), so a Spanish /daily takes the genres its answers show.
+    "accion": "Action", "aventura": "Adventure", "animacion": "Animation",
+    "comedia": "Comedy", "comedias": "Comedy", "crimen": "Crime", "documental": "Documentary",
+    "familia": "Family", "fantasia": "Fantasy", "extranjera": "Foreign", "historia": "History",
+    "terror": "Horror", "musica": "Music", "misterio": "Mystery",
+    "ciencia ficcion": "Science Fiction", "pelicula de tv": "TV Movie",
+    "suspense": "Thriller", "belica": "War",
     "comedies": "Comedy",
     "sci fi": "Science Fiction",
     "scifi": "Science Fiction",

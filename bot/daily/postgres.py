@@ -89,6 +89,15 @@ _V3 = (
     "ALTER TABLE posts ADD COLUMN retry_at TIMESTAMPTZ",
     "UPDATE posts SET run_at = updated_at",
 )
+
+_V4 = (
+    "ALTER TABLE subscriptions ADD COLUMN language TEXT",
+    """CREATE TABLE chat_settings (
+        chat_id BIGINT PRIMARY KEY,
+        language TEXT NOT NULL,
+        updated_at TIMESTAMPTZ NOT NULL
+    )""",
+)
 """The steps mirror the SQLite store's, version for version."""
 
 
@@ -181,6 +190,10 @@ class PostgresStore:
                 for statement in _V3:
                     conn.execute(statement)
                 version = 3
+            if version == 3:
+                for statement in _V4:
+                    conn.execute(statement)
+                version = 4
             conn.execute("DELETE FROM daily_schema")
             conn.execute("INSERT INTO daily_schema (version) VALUES (%s)", (version,))
 
@@ -237,11 +250,13 @@ class PostgresStore:
     async def subscribe(self, sub: Subscription, now: datetime) -> Subscription:
         async def work(cur: psycopg.AsyncCursor[DictRow]) -> None:
             await cur.execute(
-                "INSERT INTO subscriptions (chat_id, time, tz, genre, created_at, updated_at)"
-                " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (chat_id) DO UPDATE SET"
+                "INSERT INTO subscriptions"
+                " (chat_id, time, tz, genre, language, created_at, updated_at)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (chat_id) DO UPDATE SET"
                 " time = excluded.time, tz = excluded.tz, genre = excluded.genre,"
-                " updated_at = excluded.updated_at",
-                (sub.chat_id, sub.at.strftime("%H:%M"), sub.zone, sub.genre, now, now),
+                " language = excluded.language, updated_at = excluded.updated_at",
+                (sub.chat_id, sub.at.strftime("%H:%M"), sub.zone, sub.genre, sub.language, now,
+                 now),
             )
             await cur.execute(
                 "DELETE FROM posts WHERE chat_id = %s AND state IN (%s, %s)",
@@ -285,9 +300,35 @@ class PostgresStore:
             await cur.execute(
                 "UPDATE posts SET chat_id = %s WHERE chat_id = %s AND day NOT IN"
                 " (SELECT day FROM posts WHERE chat_id = %s)", (new, old, new))
+            await cur.execute(
+                "UPDATE chat_settings SET chat_id = %s WHERE chat_id = %s AND NOT EXISTS"
+                " (SELECT 1 FROM chat_settings WHERE chat_id = %s)", (new, old, new))
             return True
 
         return await self._run(work)
+
+    async def language(self, chat_id: int) -> str | None:
+        async def work(cur: psycopg.AsyncCursor[DictRow]) -> str | None:
+            await cur.execute("SELECT language FROM chat_settings WHERE chat_id = %s",
+                              (chat_id,))
+            row = await cur.fetchone()
+            return str(row["language"]) if row else None
+
+        return await self._run(work)
+
+    async def set_language(self, chat_id: int, language: str | None, now: datetime) -> None:
+        async def work(cur: psycopg.AsyncCursor[DictRow]) -> None:
+            if language is None:
+                await cur.execute("DELETE FROM chat_settings WHERE chat_id = %s", (chat_id,))
+                return
+            await cur.execute(
+                "INSERT INTO chat_settings (chat_id, language, updated_at) VALUES (%s, %s, %s)"
+                " ON CONFLICT (chat_id) DO UPDATE SET language = excluded.language,"
+                " updated_at = excluded.updated_at",
+                (chat_id, language, now),
+            )
+
+        await self._run(work)
 
     # -- posts ----------------------------------------------------------------------------------
 
@@ -404,7 +445,7 @@ def _utc(moment: datetime | None) -> datetime | None:
 
 def _subscription(row: DictRow) -> Subscription:
     return subscription_of(row["chat_id"], row["time"], row["tz"], row["genre"],
-                           _utc(row["updated_at"]))
+                           _utc(row["updated_at"]), row["language"])
 
 
 def _post(row: DictRow) -> Post:

@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 FALLBACK_ZONE = "UTC"
 """The zone a subscription is served in when its stored zone no longer loads (a tzdata update
@@ -71,6 +71,18 @@ UPDATE posts SET run_at = updated_at;
 """Version 3: when each post was due and when a pending one is retried. Posts written before
 have only the time of their last change, the closest known time to when they went out."""
 
+_V4_LANGUAGES = """
+ALTER TABLE subscriptions ADD COLUMN language TEXT;
+CREATE TABLE IF NOT EXISTS chat_settings (
+    chat_id INTEGER PRIMARY KEY,
+    language TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+"""
+"""Version 4: languages. A subscription keeps the language it was made in (its posts' language
+when the chat chose none); ``chat_settings`` holds a chat's own choice (``/lang``), no row
+meaning each user's own language."""
+
 
 class StoreError(RuntimeError):
     """The store cannot be used (``STATE_DB`` unreadable, unwritable, not a database;
@@ -95,7 +107,9 @@ class Subscription:
     """A chat's daily pick: at ``at`` (wall-clock) in ``zone``, from ``genre`` if set.
 
     ``since`` is when these settings were stored (UTC; None before): no post time before it is
-    ever caught up. It is bookkeeping, left out of comparisons.
+    ever caught up. It is bookkeeping, left out of comparisons, as is ``language``: the
+    language of whoever subscribed (None before version 4), the posts' language unless the
+    chat chose one.
     """
 
     chat_id: int
@@ -103,6 +117,7 @@ class Subscription:
     zone: str
     genre: str | None = None
     since: datetime | None = field(default=None, compare=False)
+    language: str | None = field(default=None, compare=False)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -218,6 +233,9 @@ class Store:
             if version == 2:
                 _run(db, _V3_COLUMNS)
                 version = 3
+            if version == 3:
+                _run(db, _V4_LANGUAGES)
+                version = 4
             db.execute(f"PRAGMA user_version = {version}")
 
     # -- subscriptions --------------------------------------------------------------------------
@@ -231,12 +249,13 @@ class Store:
         """
         with self._transaction() as db:
             db.execute(
-                "INSERT INTO subscriptions (chat_id, time, tz, genre, created_at, updated_at)"
-                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET"
+                "INSERT INTO subscriptions"
+                " (chat_id, time, tz, genre, language, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET"
                 " time = excluded.time, tz = excluded.tz, genre = excluded.genre,"
-                " updated_at = excluded.updated_at",
-                (sub.chat_id, sub.at.strftime("%H:%M"), sub.zone, sub.genre, _iso(now),
-                 _iso(now)),
+                " language = excluded.language, updated_at = excluded.updated_at",
+                (sub.chat_id, sub.at.strftime("%H:%M"), sub.zone, sub.genre, sub.language,
+                 _iso(now), _iso(now)),
             )
             db.execute(
                 "DELETE FROM posts WHERE chat_id = ? AND state IN (?, ?)",
@@ -271,7 +290,32 @@ class Store:
             db.execute("DELETE FROM subscriptions WHERE chat_id = ?", (new,))
             db.execute("UPDATE subscriptions SET chat_id = ? WHERE chat_id = ?", (new, old))
             db.execute("UPDATE OR IGNORE posts SET chat_id = ? WHERE chat_id = ?", (new, old))
+            db.execute("UPDATE OR IGNORE chat_settings SET chat_id = ? WHERE chat_id = ?",
+                       (new, old))
             return True
+
+    # -- chat settings --------------------------------------------------------------------------
+
+    def language(self, chat_id: int) -> str | None:
+        """The language the chat chose (``/lang``), or None: each user's own."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT language FROM chat_settings WHERE chat_id = ?", (chat_id,)
+            ).fetchone()
+        return row[0] if row else None
+
+    def set_language(self, chat_id: int, language: str | None, now: datetime) -> None:
+        """Store the chat's language (durably); None goes back to each user's own."""
+        with self._transaction() as db:
+            if language is None:
+                db.execute("DELETE FROM chat_settings WHERE chat_id = ?", (chat_id,))
+                return
+            db.execute(
+                "INSERT INTO chat_settings (chat_id, language, updated_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (chat_id) DO UPDATE SET language = excluded.language,"
+                " updated_at = excluded.updated_at",
+                (chat_id, language, _iso(now)),
+            )
 
     # -- posts ----------------------------------------------------------------------------------
 
@@ -399,11 +443,11 @@ def _run(db: sqlite3.Connection, script: str) -> None:
 
 def _subscription(row: sqlite3.Row) -> Subscription:
     return subscription_of(row["chat_id"], row["time"], row["tz"], row["genre"],
-                           _moment(row["updated_at"]))
+                           _moment(row["updated_at"]), row["language"])
 
 
 def subscription_of(chat_id: int, at: str, zone: str, genre: str | None,
-                    since: datetime | None) -> Subscription:
+                    since: datetime | None, language: str | None = None) -> Subscription:
     """A stored row as a subscription whose zone loads (see :data:`FALLBACK_ZONE`)."""
     try:
         ZoneInfo(zone)
@@ -412,7 +456,7 @@ def subscription_of(chat_id: int, at: str, zone: str, genre: str | None,
                        "it in %s", chat_id, zone, FALLBACK_ZONE)
         zone = FALLBACK_ZONE
     return Subscription(chat_id=chat_id, at=time.fromisoformat(at), zone=zone, genre=genre,
-                        since=since)
+                        since=since, language=language)
 
 
 def _post(row: sqlite3.Row) -> Post:

@@ -50,6 +50,10 @@ class DailyStore(Protocol):
 
     async def move_chat(self, old: int, new: int) -> bool: ...
 
+    async def language(self, chat_id: int) -> str | None: ...
+
+    async def set_language(self, chat_id: int, language: str | None, now: datetime) -> None: ...
+
     async def history(self, chat_id: int) -> dict[int, date]: ...
 
     async def post(self, chat_id: int, day: date) -> Post | None: ...
@@ -113,6 +117,12 @@ class SQLiteStore:
 
     async def move_chat(self, old: int, new: int) -> bool:
         return await self._call(partial(self.sync.move_chat, old, new))
+
+    async def language(self, chat_id: int) -> str | None:
+        return await self._call(partial(self.sync.language, chat_id))
+
+    async def set_language(self, chat_id: int, language: str | None, now: datetime) -> None:
+        await self._call(partial(self.sync.set_language, chat_id, language, now))
 
     async def history(self, chat_id: int) -> dict[int, date]:
         return await self._call(partial(self.sync.history, chat_id))
