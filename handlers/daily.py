@@ -23,7 +23,7 @@ from telegram.ext import Application, ChatMemberHandler, CommandHandler, Message
 
 from bot.app.context import Context
 from bot.app.daily import service
-from bot.chat import formatting
+from bot.chat import daily_texts
 from bot.chat.commands import DAILY, names_of
 from bot.daily.grammar import (
     BadGenre,
@@ -65,22 +65,22 @@ async def on_daily(update: Update, context: Context) -> None:
             run = await daily.next_post(sub, now) if sub else None
         except StoreError as exc:
             logger.warning("Daily pick: chat %s: could not read (%s)", message.chat.id, exc)
-            await message.reply_text(t._(formatting.DAILY_NOT_READ))
+            await message.reply_text(t._(daily_texts.DAILY_NOT_READ))
             return
-        await message.reply_text(formatting.daily_status(sub, run, now, t))
+        await message.reply_text(daily_texts.daily_status(sub, run, now, t))
         return
     if isinstance(parsed, BadTime | BadZoneOrGenre | BadOffset | BadGenre):
-        await message.reply_text(formatting.daily_error(parsed, daily.picker.genres, t))
+        await message.reply_text(daily_texts.daily_error(parsed, daily.picker.genres, t))
         return
     if not await may_change(message, context):
-        await message.reply_text(t._(formatting.DAILY_ADMINS_ONLY))
+        await message.reply_text(t._(daily_texts.DAILY_ADMINS_ONLY))
         return
     chat_id = message.chat.id
     try:
         if isinstance(parsed, Off):
             had = await daily.unsubscribe(chat_id)
             logger.info("Daily pick: chat %s unsubscribed", chat_id)
-            await message.reply_text(formatting.daily_off(had, t))
+            await message.reply_text(daily_texts.daily_off(had, t))
             return
         assert isinstance(parsed, Request)
         now = daily.clock()
@@ -89,10 +89,10 @@ async def on_daily(update: Update, context: Context) -> None:
         run = await daily.next_post(sub, now)
     except StoreError as exc:
         logger.warning("Daily pick: chat %s: could not save (%s)", chat_id, exc)
-        await message.reply_text(t._(formatting.DAILY_NOT_SAVED))
+        await message.reply_text(t._(daily_texts.DAILY_NOT_SAVED))
         return
     pool = daily.picker.pool_size(sub.genre)
-    await message.reply_text(formatting.daily_confirmation(sub, run, now, pool, t))
+    await message.reply_text(daily_texts.daily_confirmation(sub, run, now, pool, t))
 
 
 async def may_change(message: Message, context: Context) -> bool:

@@ -26,7 +26,7 @@ from telegram.ext import Job
 from bot.app import daily
 from bot.app.factory import RETRIES, build_application
 from bot.app.offline import LocalBotAPI
-from bot.chat import buttons, formatting
+from bot.chat import buttons, daily_texts
 from bot.config import Settings
 from bot.daily.picks import Picker
 from bot.daily.store import (
@@ -343,9 +343,9 @@ def test_a_store_that_fails_gets_could_not_save_and_the_bot_keeps_answering(
         monkeypatch.setattr(store, method, lost)
     for command in ("/daily 10:00 Europe/Madrid", "/daily off"):
         [reply] = dbot.send(private_message(command))
-        assert reply.text == formatting.DAILY_NOT_SAVED
+        assert reply.text == daily_texts.DAILY_NOT_SAVED
     [reply] = dbot.send(private_message("/daily"))
-    assert reply.text == formatting.DAILY_NOT_READ
+    assert reply.text == daily_texts.DAILY_NOT_READ
     [reply] = dbot.send(private_message("/runtime Toy Story"))
     assert "81 min" in reply.text
     dbot.clock.now = NINE_CET

@@ -41,13 +41,8 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.app.context import Context
 from bot.chat import i18n
-from bot.chat.formatting import (
-    CAPTION_LIMIT,
-    DAILY_HEADER,
-    MESSAGE_LIMIT,
-    movie_card,
-    poster_url,
-)
+from bot.chat.daily_texts import DAILY_HEADER
+from bot.chat.formatting import CAPTION_LIMIT, MESSAGE_LIMIT, movie_card, poster_url
 from bot.chat.i18n import EN, Translator
 from bot.daily.picks import Picker
 from bot.daily.policy import (
