@@ -10,6 +10,7 @@ import pytest
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
+from bot.chat.daily_texts import delay
 from bot.daily.grammar import (
     BadGenre,
     BadOffset,
@@ -29,7 +30,6 @@ from bot.daily.policy import (
     Skip,
     Skipped,
     after_failure,
-    describe_delay,
     next_post,
     plan,
 )
@@ -206,11 +206,11 @@ def test_previous_run_inverts_next_run(at: time, start: datetime) -> None:
         now = run
 
 
-def test_describe_delay() -> None:
-    assert describe_delay(timedelta(hours=5, minutes=12, seconds=30)) == "in 5 h 12 min"
-    assert describe_delay(timedelta(hours=2)) == "in 2 h"
-    assert describe_delay(timedelta(minutes=3)) == "in 3 min"
-    assert describe_delay(timedelta(seconds=20)) == "in under a minute"
+def test_delay_in_words() -> None:
+    assert delay(timedelta(hours=5, minutes=12, seconds=30)) == "in 5 h 12 min"
+    assert delay(timedelta(hours=2)) == "in 2 h"
+    assert delay(timedelta(minutes=3)) == "in 3 min"
+    assert delay(timedelta(seconds=20)) == "in under a minute"
 
 
 def test_next_run_shows_a_skipped_time_as_the_clock_reads() -> None:

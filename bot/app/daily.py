@@ -81,9 +81,6 @@ STORE_RETRY_DELAYS = (5, 15, 30, 60, 120)
 MISFIRE_GRACE = int(CATCH_UP.total_seconds())
 """A job the scheduler could not start on time (busy loop, suspended host) still runs this late."""
 
-HEADER = DAILY_HEADER + "\n\n"
-"""Above a daily card, in English; :meth:`DailyService._reply` translates it."""
-
 POSTS_IN_FLIGHT = 16
 """Posts whose requests may be out at once; the others wait for their turn, unmarked."""
 

@@ -33,18 +33,6 @@ FLOOD_MARGIN = timedelta(seconds=1)
 """Added to Telegram's ``retry_after`` before sending again."""
 
 
-def describe_delay(delta: timedelta) -> str:
-    """``in 5 h 12 min``, ``in 3 min``, ``in under a minute``."""
-    minutes = int(delta.total_seconds() // 60)
-    if minutes < 1:
-        return "in under a minute"
-    hours, minutes = divmod(minutes, 60)
-    parts = [f"{hours} h"] if hours else []
-    if minutes or not hours:
-        parts.append(f"{minutes} min")
-    return "in " + " ".join(parts)
-
-
 # -- the posting policy ----------------------------------------------------------------------------
 
 
