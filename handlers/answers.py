@@ -8,13 +8,14 @@ user typed or a :class:`Ref`, and a page; :func:`answer` returns the :class:`Rep
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from bot.chat import formatting, questions
 from bot.chat.buttons import Button
 from bot.chat.commands import SPECS, Link, Query, QuerySpec
 from bot.chat.i18n import EN, Translator
 from bot.movies.catalog import Catalog
-from bot.movies.results import Choice, Ref
+from bot.movies.results import Choice, Found, Ref
 from handlers import keyboards
 from handlers.replies import Reply
 
@@ -33,6 +34,12 @@ def answer(catalog: Catalog, spec: QuerySpec, query: Query, page: int = 0,
         return Reply(formatting.choice(result, t),
                      keyboards.choices(catalog, spec.name, result.options, result.anchor, page,
                                        t))
+    return _shown(catalog, spec, result, page, t)
+
+
+def _shown(catalog: Catalog, spec: QuerySpec, result: Found[Any], page: int,
+           t: Translator) -> Reply:
+    """The reply showing ``result``'s page ``page``, with its buttons."""
     shown = spec.show(result.value, t)
     page = min(max(page, 0), len(shown.pages) - 1)
     links = (*shown.links_of(page), *spec.see_also(result.value, result.ref, t))
@@ -71,9 +78,8 @@ def answer_question(catalog: Catalog, text: str, t: Translator = EN) -> Reply | 
         return None
     if spec.needs_recommender and not catalog.can_recommend:
         return None
-    if isinstance(spec.ask(catalog, query), Choice):
-        return None
-    return answer(catalog, spec, query, t=t)
+    result = spec.ask(catalog, query)
+    return None if isinstance(result, Choice) else _shown(catalog, spec, result, 0, t)
 
 
 def answer_text(catalog: Catalog, text: str, t: Translator = EN) -> Reply | None:
