@@ -50,23 +50,24 @@ async def on_group_command(update: Update, context: Context) -> None:
     command = split_command(message) if message is not None else None
     if message is None or command is None:
         return
-    if not answered_in_group(command, context.application, context.bot.username):
-        return
-    sender = message.sender_chat or message.from_user
-    if sender is None:
-        return
-    await _gate(context.bot_data[FLOOD_KEY], sender.id, message)
+    if answered_in_group(command, context.application, context.bot.username):
+        await _gate_group_sender(context, message)
 
 
 async def on_group_question(update: Update, context: Context) -> None:
     """The same for a question in words addressed to this bot in a group."""
     message = update.effective_message
-    if message is None or group_question(message, context.bot.id, context.bot.username) is None:
+    if message is None:
         return
+    if group_question(message, context.bot.id, context.bot.username) is not None:
+        await _gate_group_sender(context, message)
+
+
+async def _gate_group_sender(context: Context, message: Message) -> None:
+    """Count ``message`` against its sender (a user, or a chat posting as itself) in groups."""
     sender = message.sender_chat or message.from_user
-    if sender is None:
-        return
-    await _gate(context.bot_data[FLOOD_KEY], sender.id, message)
+    if sender is not None:
+        await _gate(context.bot_data[FLOOD_KEY], sender.id, message)
 
 
 async def on_private_message(update: Update, context: Context) -> None:
